@@ -1,0 +1,173 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "dps-core"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "dps-batch.h"
+
+static void
+batch_row_clear (gpointer data)
+{
+  DpsBatchRow *row = data;
+
+  dps_transaction_clear (&row->tx);
+}
+
+static void
+reject_clear (gpointer data)
+{
+  dps_reject_clear (data);
+}
+
+DpsBatch *
+dps_batch_new (void)
+{
+  DpsBatch *self = g_new0 (DpsBatch, 1);
+
+  self->rows = g_array_sized_new (FALSE, FALSE, sizeof (DpsBatchRow), 1024);
+  g_array_set_clear_func (self->rows, batch_row_clear);
+  self->rejects = g_array_new (FALSE, FALSE, sizeof (DpsReject));
+  g_array_set_clear_func (self->rejects, reject_clear);
+  self->checkpoints = g_ptr_array_new_with_free_func ((GDestroyNotify) dps_checkpoint_free);
+  return self;
+}
+
+void
+dps_batch_free (DpsBatch *self)
+{
+  if (self == NULL)
+    return;
+  g_array_unref (self->rows);
+  g_array_unref (self->rejects);
+  g_ptr_array_unref (self->checkpoints);
+  g_free (self);
+}
+
+void
+dps_batch_reset (DpsBatch *self)
+{
+  g_return_if_fail (self != NULL);
+
+  g_array_set_size (self->rows, 0);
+  g_array_set_size (self->rejects, 0);
+  g_ptr_array_set_size (self->checkpoints, 0);
+  self->bytes = 0;
+}
+
+void
+dps_batch_take_row (DpsBatch          *self,
+                    DpsTransaction    *tx,
+                    const DpsPosition *position)
+{
+  DpsBatchRow row;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (tx != NULL);
+
+  dps_transaction_move (&row.tx, tx);
+  if (position != NULL)
+    row.position = *position;
+  else
+    {
+      DpsPosition init = DPS_POSITION_INIT;
+      row.position = init;
+    }
+  g_array_append_val (self->rows, row);
+}
+
+void
+dps_batch_take_reject (DpsBatch  *self,
+                       DpsReject *reject)
+{
+  DpsReject copy;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (reject != NULL);
+
+  copy = *reject;
+  g_array_append_val (self->rejects, copy);
+  /* The strings now belong to the batch: forget them without freeing. */
+  memset (reject, 0, sizeof *reject);
+  dps_reject_clear (reject);
+}
+
+void
+dps_batch_set_checkpoint (DpsBatch            *self,
+                          const DpsCheckpoint *checkpoint)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (checkpoint != NULL);
+
+  for (guint i = 0; i < self->checkpoints->len; i++)
+    {
+      DpsCheckpoint *old = g_ptr_array_index (self->checkpoints, i);
+
+      if (old->partition == checkpoint->partition &&
+          g_strcmp0 (old->source_key, checkpoint->source_key) == 0)
+        {
+          g_ptr_array_index (self->checkpoints, i) = dps_checkpoint_copy (checkpoint);
+          dps_checkpoint_free (old);
+          return;
+        }
+    }
+  g_ptr_array_add (self->checkpoints, dps_checkpoint_copy (checkpoint));
+}
+
+void
+dps_batch_append (DpsBatch *self,
+                  DpsBatch *other)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (other != NULL);
+
+  /* Bytes are moved, ownership with them: the source arrays must not run
+   * their clear functions on what was moved, so they are cut without one. */
+  g_array_append_vals (self->rows, other->rows->data, other->rows->len);
+  g_array_set_clear_func (other->rows, NULL);
+  g_array_set_size (other->rows, 0);
+  g_array_set_clear_func (other->rows, batch_row_clear);
+
+  g_array_append_vals (self->rejects, other->rejects->data, other->rejects->len);
+  g_array_set_clear_func (other->rejects, NULL);
+  g_array_set_size (other->rejects, 0);
+  g_array_set_clear_func (other->rejects, reject_clear);
+
+  for (guint i = 0; i < other->checkpoints->len; i++)
+    dps_batch_set_checkpoint (self, g_ptr_array_index (other->checkpoints, i));
+  g_ptr_array_set_size (other->checkpoints, 0);
+
+  self->bytes += other->bytes;
+  other->bytes = 0;
+}
+
+guint
+dps_batch_get_n_rows (const DpsBatch *self)
+{
+  return self->rows->len;
+}
+
+guint
+dps_batch_get_n_rejects (const DpsBatch *self)
+{
+  return self->rejects->len;
+}
+
+gboolean
+dps_batch_is_empty (const DpsBatch *self)
+{
+  return self->rows->len == 0 && self->rejects->len == 0 &&
+         self->checkpoints->len == 0;
+}
+
+void
+dps_batch_result_add (DpsBatchResult       *total,
+                      const DpsBatchResult *part)
+{
+  total->loaded += part->loaded;
+  total->duplicates += part->duplicates;
+  total->rejected += part->rejected;
+  for (guint i = 0; i < DPS_N_REJECT_REASONS; i++)
+    total->rejected_by_reason[i] += part->rejected_by_reason[i];
+}
