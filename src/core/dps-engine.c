@@ -1,0 +1,913 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "dps-engine"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "dps-bounded-queue.h"
+#include "dps-engine.h"
+#include "dps-record-parser.h"
+
+#define RATE_SAMPLES 64
+#define ADD_US(field, value) __atomic_fetch_add (&(field), (value), __ATOMIC_RELAXED)
+#define GET_US(field) __atomic_load_n (&(field), __ATOMIC_RELAXED)
+#define RATE_WINDOW_US (5 * G_USEC_PER_SEC)
+
+/* A parsed chunk on its way to the sink, with its place in the order. */
+typedef struct {
+  guint64   seq;
+  DpsBatch *batch;
+} Parsed;
+
+typedef struct {
+  gint64 time;       /* monotonic */
+  gint64 lines;      /* cumulative lines committed */
+} RateSample;
+
+/* Accumulates parsed chunks, in source order, into write batches. */
+typedef struct {
+  DpsBatch   *pending;
+  gint64      pending_since;   /* monotonic time of its first content; 0 = empty */
+  guint64     next_seq;
+  GHashTable *reorder;         /* seq → Parsed*, chunks that overtook others */
+} Sink;
+
+struct _DpsEngine
+{
+  GObject           parent_instance;
+
+  /* Set at construction. */
+  DpsRepository    *repository;
+  DpsSource        *source;
+  DpsEngineOptions  options;
+
+  /* One run's machinery; created and destroyed by dps_engine_run(). */
+  GCancellable     *cancellable;     /* internal: cancelled by the caller's or a fatal error */
+  DpsBoundedQueue  *raw_queue;       /* DpsChunk* */
+  DpsBoundedQueue  *parsed_queue;    /* Parsed* */
+  GAsyncQueue      *chunk_pool;      /* DpsChunk* to reuse */
+  gint              transforms_alive;/* atomic */
+  gint              stop_requested;  /* atomic */
+  gint              running;         /* atomic */
+
+  /* Stage busy time, microseconds (atomic adds). */
+  gint64            read_us;
+  gint64            transform_us;
+  gint64            write_us;
+
+  /* Under lock: what callers may read while the run goes on. */
+  GMutex            lock;
+  DpsEngineMetrics  metrics;
+  DpsRunRecord     *run;
+  GError           *error;           /* first fatal error */
+  RateSample        samples[RATE_SAMPLES];
+  guint             n_samples;
+  gint64            started;         /* monotonic */
+};
+
+G_DEFINE_FINAL_TYPE (DpsEngine, dps_engine, G_TYPE_OBJECT)
+G_DEFINE_QUARK (dps-engine-error-quark, dps_engine_error)
+
+static void
+parsed_free (gpointer data)
+{
+  Parsed *parsed = data;
+
+  dps_batch_free (parsed->batch);
+  g_free (parsed);
+}
+
+/* ---------------------------------------------------------------------- */
+/* shared state                                                           */
+
+static void
+set_state (DpsEngine      *self,
+           DpsEngineState  state,
+           const char     *reason)
+{
+  g_mutex_lock (&self->lock);
+  self->metrics.state = state;
+  g_strlcpy (self->metrics.waiting_reason, reason != NULL ? reason : "",
+             sizeof self->metrics.waiting_reason);
+  g_mutex_unlock (&self->lock);
+}
+
+/* Keeps the first fatal error. A failing source lets what it read drain
+ * into the database; a failing sink stops every stage at once. */
+static void
+fail (DpsEngine *self,
+      GError    *error,
+      gboolean   stop_now)
+{
+  g_mutex_lock (&self->lock);
+  if (self->error == NULL)
+    self->error = error;
+  else
+    g_error_free (error);
+  g_mutex_unlock (&self->lock);
+  if (stop_now)
+    g_cancellable_cancel (self->cancellable);
+}
+
+static gboolean
+should_stop (DpsEngine *self)
+{
+  return g_atomic_int_get (&self->stop_requested) || g_cancellable_is_cancelled (self->cancellable);
+}
+
+/* Sleeps up to @ms, waking early when stopped or cancelled. */
+static void
+pause_for (DpsEngine *self,
+           guint      ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) ms * 1000;
+
+  while (!should_stop (self))
+    {
+      gint64 left = deadline - g_get_monotonic_time ();
+
+      if (left <= 0)
+        break;
+      g_usleep ((gulong) MIN (left, (gint64) 20000));
+    }
+}
+
+static DpsChunk *
+take_chunk (DpsEngine *self)
+{
+  DpsChunk *chunk = self->chunk_pool != NULL ? g_async_queue_try_pop (self->chunk_pool) : NULL;
+
+  if (chunk == NULL)
+    return dps_chunk_new ();
+  dps_chunk_reset (chunk);
+  return chunk;
+}
+
+static void
+give_chunk (DpsEngine *self,
+            DpsChunk  *chunk)
+{
+  /* Keep a few for reuse; the pool is bounded by what is in flight. */
+  if (self->chunk_pool != NULL && g_async_queue_length (self->chunk_pool) < 32)
+    g_async_queue_push (self->chunk_pool, chunk);
+  else
+    dps_chunk_free (chunk);
+}
+
+/* ---------------------------------------------------------------------- */
+/* transform                                                              */
+
+static DpsBatch *
+parse_chunk (DpsEngine       *self,
+             DpsRecordParser *parser,
+             DpsChunk        *chunk)
+{
+  DpsBatch *batch = dps_batch_new ();
+  gint64 start = g_get_monotonic_time ();
+
+  for (guint i = 0; i < chunk->lines->len; i++)
+    {
+      const DpsRawLine *line = &g_array_index (chunk->lines, DpsRawLine, i);
+      const char *data = (const char *) chunk->data->data + line->start;
+      DpsTransaction tx;
+      DpsReject reject;
+
+      memset (&tx, 0, sizeof tx);
+      memset (&reject, 0, sizeof reject);
+      dps_reject_clear (&reject);
+      if (dps_record_parser_parse (parser, data, line->length, line->full_length, &tx, &reject))
+        dps_batch_take_row (batch, &tx, &line->position);
+      else
+        {
+          reject.position = line->position;
+          dps_batch_take_reject (batch, &reject);
+        }
+    }
+  for (guint i = 0; i < chunk->checkpoints->len; i++)
+    dps_batch_set_checkpoint (batch, g_ptr_array_index (chunk->checkpoints, i));
+  batch->bytes = chunk->bytes;
+
+  ADD_US (self->transform_us, g_get_monotonic_time () - start);
+  return batch;
+}
+
+static gpointer
+transform_thread (gpointer data)
+{
+  DpsEngine *self = data;
+  g_autoptr(DpsRecordParser) parser = dps_record_parser_new ();
+  DpsChunk *chunk;
+
+  dps_record_parser_set_max_line_length (parser, self->options.max_line_length);
+  while ((chunk = dps_bounded_queue_pop (self->raw_queue)) != NULL)
+    {
+      Parsed *parsed = g_new0 (Parsed, 1);
+
+      parsed->seq = chunk->seq;
+      parsed->batch = parse_chunk (self, parser, chunk);
+      give_chunk (self, chunk);
+      if (!dps_bounded_queue_push (self->parsed_queue, parsed))
+        {
+          parsed_free (parsed);
+          break;
+        }
+    }
+
+  /* The last transform out tells the sink nothing more comes. */
+  if (g_atomic_int_dec_and_test (&self->transforms_alive))
+    dps_bounded_queue_close (self->parsed_queue);
+  return NULL;
+}
+
+/* ---------------------------------------------------------------------- */
+/* sink                                                                   */
+
+static void
+sink_init (Sink *sink)
+{
+  sink->pending = dps_batch_new ();
+  sink->pending_since = 0;
+  sink->next_seq = 0;
+  sink->reorder = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, parsed_free);
+}
+
+static void
+sink_clear (Sink *sink)
+{
+  g_clear_pointer (&sink->pending, dps_batch_free);
+  g_clear_pointer (&sink->reorder, g_hash_table_unref);
+}
+
+static void
+record_commit (DpsEngine            *self,
+               const DpsBatch       *batch,
+               const DpsBatchResult *result,
+               gint64                latency_us)
+{
+  gint64 now = g_get_monotonic_time ();
+  gint64 lines;
+  RateSample *oldest = NULL;
+
+  g_mutex_lock (&self->lock);
+  self->metrics.rows_loaded += (gint64) result->loaded;
+  self->metrics.rows_duplicate += (gint64) result->duplicates;
+  self->metrics.rows_rejected += (gint64) result->rejected;
+  for (guint i = 0; i < DPS_N_REJECT_REASONS; i++)
+    self->metrics.rejected_by_reason[i] += (gint64) result->rejected_by_reason[i];
+  self->metrics.batches++;
+  self->metrics.last_batch_ms = (double) latency_us / 1000.0;
+  self->metrics.last_batch_rows = batch->rows->len + batch->rejects->len;
+
+  if (self->run != NULL)
+    {
+      self->run->rows_loaded = self->metrics.rows_loaded;
+      self->run->rows_duplicate = self->metrics.rows_duplicate;
+      self->run->rows_rejected = self->metrics.rows_rejected;
+      self->run->rows_read += batch->rows->len + batch->rejects->len;
+      self->run->bytes_read += (gint64) batch->bytes;
+      memcpy (self->run->rejected_by_reason, self->metrics.rejected_by_reason,
+              sizeof self->run->rejected_by_reason);
+    }
+
+  lines = self->metrics.rows_loaded + self->metrics.rows_duplicate + self->metrics.rows_rejected;
+  memmove (&self->samples[1], &self->samples[0], sizeof (RateSample) * (RATE_SAMPLES - 1));
+  self->samples[0].time = now;
+  self->samples[0].lines = lines;
+  self->n_samples = MIN (self->n_samples + 1, (guint) RATE_SAMPLES);
+  for (guint i = 0; i < self->n_samples; i++)
+    if (now - self->samples[i].time <= RATE_WINDOW_US)
+      oldest = &self->samples[i];
+  if (oldest != NULL && oldest != &self->samples[0] && now > oldest->time)
+    self->metrics.rate_recent = (double) (lines - oldest->lines) * G_USEC_PER_SEC / (double) (now - oldest->time);
+  g_mutex_unlock (&self->lock);
+}
+
+static gint64
+backoff_ms (guint attempt)
+{
+  gint64 base = MIN ((gint64) 100 << MIN (attempt, 10u), (gint64) 5000);
+
+  /* ±25 % jitter so competing writers do not retry in step. */
+  return base * 3 / 4 + g_random_int_range (0, (gint32) (base / 2 + 1));
+}
+
+/* Writes the pending batch, retrying transient errors with backoff. */
+static gboolean
+sink_flush (DpsEngine *self,
+            Sink      *sink)
+{
+  DpsBatch *batch = sink->pending;
+  guint attempt = 0;
+
+  if (dps_batch_is_empty (batch))
+    return TRUE;
+
+  g_mutex_lock (&self->lock);
+  batch->run_id = self->run != NULL ? self->run->id : 0;
+  g_mutex_unlock (&self->lock);
+
+  for (;;)
+    {
+      g_autoptr(GError) error = NULL;
+      DpsBatchResult result;
+      gint64 start = g_get_monotonic_time ();
+      gboolean ok = dps_repository_write_batch (self->repository, batch, &result,
+                                                self->cancellable, &error);
+      gint64 took = g_get_monotonic_time () - start;
+
+      ADD_US (self->write_us, took);
+      if (ok)
+        {
+          record_commit (self, batch, &result, took);
+          dps_source_committed (self->source, batch->checkpoints);
+          if (attempt > 0)
+            set_state (self, DPS_ENGINE_STATE_RUNNING, NULL);
+          break;
+        }
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+          g_cancellable_is_cancelled (self->cancellable))
+        return FALSE;
+
+      if (dps_repository_error_is_transient (error) &&
+          (self->options.max_retries == 0 || attempt < self->options.max_retries))
+        {
+          g_autofree char *reason = g_strdup_printf (_("Retrying: %s"), error->message);
+
+          set_state (self, DPS_ENGINE_STATE_WAITING, reason);
+          g_mutex_lock (&self->lock);
+          self->metrics.retries++;
+          g_mutex_unlock (&self->lock);
+          pause_for (self, (guint) backoff_ms (attempt));
+          attempt++;
+          continue;
+        }
+
+      if (dps_repository_error_is_transient (error))
+        {
+          g_prefix_error (&error, _("Gave up after %u attempts: "), attempt + 1);
+          error->domain = DPS_ENGINE_ERROR;
+          error->code = DPS_ENGINE_ERROR_RETRIES_EXHAUSTED;
+        }
+      fail (self, g_steal_pointer (&error), TRUE);
+      return FALSE;
+    }
+
+  dps_batch_reset (batch);
+  sink->pending_since = 0;
+  return TRUE;
+}
+
+/* Takes @parsed (in any order); writes whenever a batch is full. */
+static gboolean
+sink_accept (DpsEngine *self,
+             Sink      *sink,
+             Parsed    *parsed)
+{
+  g_hash_table_insert (sink->reorder, &parsed->seq, parsed);
+
+  for (;;)
+    {
+      Parsed *next = g_hash_table_lookup (sink->reorder, &sink->next_seq);
+
+      if (next == NULL)
+        break;
+      if (sink->pending_since == 0)
+        sink->pending_since = g_get_monotonic_time ();
+      dps_batch_append (sink->pending, next->batch);
+      g_hash_table_remove (sink->reorder, &sink->next_seq);
+      sink->next_seq++;
+
+      if (dps_batch_get_n_rows (sink->pending) + dps_batch_get_n_rejects (sink->pending) >=
+          self->options.batch_rows &&
+          !sink_flush (self, sink))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gint64
+sink_time_left (DpsEngine *self,
+                Sink      *sink)
+{
+  if (sink->pending_since == 0)
+    return -1;
+  return MAX (sink->pending_since + (gint64) self->options.batch_interval_ms * 1000 -
+              g_get_monotonic_time (), (gint64) 0);
+}
+
+static gpointer
+sink_thread (gpointer data)
+{
+  DpsEngine *self = data;
+  Sink sink;
+
+  sink_init (&sink);
+  for (;;)
+    {
+      gboolean timed_out = FALSE;
+      Parsed *parsed = dps_bounded_queue_pop_timeout (self->parsed_queue,
+                                                      sink_time_left (self, &sink), &timed_out);
+
+      if (parsed != NULL)
+        {
+          if (!sink_accept (self, &sink, parsed))
+            break;
+        }
+      else if (timed_out)
+        {
+          if (!sink_flush (self, &sink))
+            break;
+        }
+      else
+        {
+          /* Closed and drained (or cancelled): commit what is complete. */
+          if (!g_cancellable_is_cancelled (self->cancellable))
+            sink_flush (self, &sink);
+          break;
+        }
+    }
+  sink_clear (&sink);
+  return NULL;
+}
+
+/* ---------------------------------------------------------------------- */
+/* source                                                                 */
+
+/* Reads one chunk; returns it (DATA) or NULL with *status set. */
+static DpsChunk *
+read_chunk (DpsEngine       *self,
+            guint64         *seq,
+            DpsSourceStatus *status)
+{
+  DpsChunk *chunk = take_chunk (self);
+  g_autoptr(GError) error = NULL;
+  gint64 start = g_get_monotonic_time ();
+  gint64 lag;
+
+  *status = dps_source_read (self->source, chunk, self->options.chunk_lines,
+                             self->cancellable, &error);
+  ADD_US (self->read_us, g_get_monotonic_time () - start);
+
+  lag = dps_source_get_lag (self->source);
+  g_mutex_lock (&self->lock);
+  self->metrics.lag = lag;
+  if (*status == DPS_SOURCE_DATA)
+    {
+      self->metrics.rows_read += chunk->lines->len;
+      self->metrics.bytes_read += (gint64) chunk->bytes;
+    }
+  g_mutex_unlock (&self->lock);
+
+  switch (*status)
+    {
+    case DPS_SOURCE_DATA:
+      chunk->seq = (*seq)++;
+      return chunk;
+
+    case DPS_SOURCE_FAILED:
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        fail (self, g_steal_pointer (&error), FALSE);
+      break;
+
+    case DPS_SOURCE_IDLE:
+    case DPS_SOURCE_END:
+    default:
+      break;
+    }
+  give_chunk (self, chunk);
+  return NULL;
+}
+
+static void
+wait_idle (DpsEngine *self)
+{
+  set_state (self, DPS_ENGINE_STATE_WAITING, _("Waiting for new data"));
+  pause_for (self, dps_source_get_poll_interval (self->source));
+  if (!should_stop (self))
+    set_state (self, DPS_ENGINE_STATE_RUNNING, NULL);
+}
+
+static gpointer
+source_thread (gpointer data)
+{
+  DpsEngine *self = data;
+  guint64 seq = 0;
+
+  while (!should_stop (self))
+    {
+      DpsSourceStatus status;
+      DpsChunk *chunk = read_chunk (self, &seq, &status);
+
+      if (chunk != NULL)
+        {
+          if (!dps_bounded_queue_push (self->raw_queue, chunk))
+            {
+              dps_chunk_free (chunk);
+              break;
+            }
+          continue;
+        }
+      if (status == DPS_SOURCE_IDLE)
+        {
+          wait_idle (self);
+          continue;
+        }
+      break;
+    }
+
+  dps_bounded_queue_close (self->raw_queue);
+  return NULL;
+}
+
+/* Everything on the calling thread: the single-threaded path. */
+static void
+run_inline (DpsEngine *self)
+{
+  g_autoptr(DpsRecordParser) parser = dps_record_parser_new ();
+  guint64 seq = 0;
+  Sink sink;
+
+  dps_record_parser_set_max_line_length (parser, self->options.max_line_length);
+  sink_init (&sink);
+  while (!should_stop (self))
+    {
+      DpsSourceStatus status;
+      DpsChunk *chunk = read_chunk (self, &seq, &status);
+
+      if (chunk != NULL)
+        {
+          Parsed *parsed = g_new0 (Parsed, 1);
+
+          parsed->seq = chunk->seq;
+          parsed->batch = parse_chunk (self, parser, chunk);
+          give_chunk (self, chunk);
+          if (!sink_accept (self, &sink, parsed))
+            break;
+          if (sink_time_left (self, &sink) == 0 && !sink_flush (self, &sink))
+            break;
+          continue;
+        }
+      if (status == DPS_SOURCE_IDLE)
+        {
+          if (!sink_flush (self, &sink))
+            break;
+          wait_idle (self);
+          continue;
+        }
+      break;
+    }
+  if (!g_cancellable_is_cancelled (self->cancellable))
+    sink_flush (self, &sink);
+  sink_clear (&sink);
+}
+
+static void
+run_threaded (DpsEngine *self)
+{
+  guint n = self->options.transform_threads;
+  g_autoptr(GPtrArray) threads = g_ptr_array_new ();
+
+  g_atomic_int_set (&self->transforms_alive, (gint) n);
+
+  g_mutex_lock (&self->lock);
+  self->raw_queue = dps_bounded_queue_new (self->options.queue_chunks, self->cancellable);
+  self->parsed_queue = dps_bounded_queue_new (self->options.queue_chunks, self->cancellable);
+  self->metrics.raw_queue_capacity = self->options.queue_chunks;
+  self->metrics.parsed_queue_capacity = self->options.queue_chunks;
+  g_mutex_unlock (&self->lock);
+
+  g_ptr_array_add (threads, g_thread_new ("dps-sink", sink_thread, self));
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (threads, g_thread_new ("dps-transform", transform_thread, self));
+  g_ptr_array_add (threads, g_thread_new ("dps-source", source_thread, self));
+
+  for (guint i = 0; i < threads->len; i++)
+    g_thread_join (g_ptr_array_index (threads, i));
+
+  g_mutex_lock (&self->lock);
+  self->metrics.raw_queue_length = 0;
+  self->metrics.parsed_queue_length = 0;
+  dps_bounded_queue_free (self->raw_queue, (GDestroyNotify) dps_chunk_free);
+  dps_bounded_queue_free (self->parsed_queue, parsed_free);
+  self->raw_queue = NULL;
+  self->parsed_queue = NULL;
+  g_mutex_unlock (&self->lock);
+}
+
+/* ---------------------------------------------------------------------- */
+
+static void
+cancel_chain_cb (GCancellable *external,
+                 gpointer      user_data)
+{
+  g_cancellable_cancel (G_CANCELLABLE (user_data));
+}
+
+static char *
+stage_timings_json (DpsEngine *self,
+                    double     wall)
+{
+  return g_strdup_printf ("{\"read\":%.3f,\"transform\":%.3f,\"write\":%.3f,\"wall\":%.3f}",
+                          (double) GET_US (self->read_us) / G_USEC_PER_SEC,
+                          (double) GET_US (self->transform_us) / G_USEC_PER_SEC,
+                          (double) GET_US (self->write_us) / G_USEC_PER_SEC,
+                          wall);
+}
+
+static void
+dps_engine_dispose (GObject *object)
+{
+  DpsEngine *self = DPS_ENGINE (object);
+
+  g_clear_object (&self->repository);
+  g_clear_object (&self->source);
+
+  G_OBJECT_CLASS (dps_engine_parent_class)->dispose (object);
+}
+
+static void
+dps_engine_finalize (GObject *object)
+{
+  DpsEngine *self = DPS_ENGINE (object);
+
+  g_clear_pointer (&self->run, dps_run_record_free);
+  g_clear_error (&self->error);
+  g_mutex_clear (&self->lock);
+
+  G_OBJECT_CLASS (dps_engine_parent_class)->finalize (object);
+}
+
+static void
+dps_engine_class_init (DpsEngineClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = dps_engine_dispose;
+  object_class->finalize = dps_engine_finalize;
+}
+
+static void
+dps_engine_init (DpsEngine *self)
+{
+  g_mutex_init (&self->lock);
+  self->metrics.lag = -1;
+  self->metrics.source_size = -1;
+}
+
+void
+dps_engine_options_init (DpsEngineOptions *options)
+{
+  memset (options, 0, sizeof *options);
+  options->batch_rows = 5000;
+  options->batch_interval_ms = 500;
+  options->transform_threads = MAX (g_get_num_processors (), 1u);
+  options->chunk_lines = 1024;
+  options->queue_chunks = 8;
+  options->max_retries = 10;
+  options->max_line_length = DPS_DEFAULT_MAX_LINE_LENGTH;
+}
+
+DpsEngine *
+dps_engine_new (DpsRepository          *repository,
+                DpsSource              *source,
+                const DpsEngineOptions *options)
+{
+  DpsEngine *self;
+
+  g_return_val_if_fail (DPS_IS_REPOSITORY (repository), NULL);
+  g_return_val_if_fail (DPS_IS_SOURCE (source), NULL);
+
+  self = g_object_new (DPS_TYPE_ENGINE, NULL);
+  self->repository = g_object_ref (repository);
+  self->source = g_object_ref (source);
+  if (options != NULL)
+    self->options = *options;
+  else
+    dps_engine_options_init (&self->options);
+  self->options.batch_rows = MAX (self->options.batch_rows, 1u);
+  self->options.batch_interval_ms = MAX (self->options.batch_interval_ms, 1u);
+  self->options.chunk_lines = CLAMP (self->options.chunk_lines, 1u, self->options.batch_rows);
+  self->options.queue_chunks = MAX (self->options.queue_chunks, 1u);
+  if (self->options.max_line_length == 0)
+    self->options.max_line_length = DPS_DEFAULT_MAX_LINE_LENGTH;
+  return self;
+}
+
+DpsSource *
+dps_engine_get_source (DpsEngine *self)
+{
+  g_return_val_if_fail (DPS_IS_ENGINE (self), NULL);
+  return self->source;
+}
+
+gboolean
+dps_engine_run (DpsEngine     *self,
+                GCancellable  *cancellable,
+                GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(DpsRunRecord) run = NULL;
+  gulong chain_id = 0;
+  DpsRunStatus status;
+  double wall;
+  gboolean cancelled;
+
+  g_return_val_if_fail (DPS_IS_ENGINE (self), FALSE);
+
+  if (!g_atomic_int_compare_and_exchange (&self->running, 0, 1))
+    {
+      g_set_error_literal (error, DPS_ENGINE_ERROR, DPS_ENGINE_ERROR_BUSY,
+                           _("This pipeline is already running"));
+      return FALSE;
+    }
+
+  /* A fresh run. */
+  g_mutex_lock (&self->lock);
+  memset (&self->metrics, 0, sizeof self->metrics);
+  self->metrics.state = DPS_ENGINE_STATE_RUNNING;
+  self->metrics.lag = -1;
+  self->metrics.source_size = -1;
+  self->n_samples = 0;
+  self->started = g_get_monotonic_time ();
+  g_clear_error (&self->error);
+  g_clear_pointer (&self->run, dps_run_record_free);
+  g_mutex_unlock (&self->lock);
+  g_atomic_int_set (&self->stop_requested, 0);
+  self->read_us = self->transform_us = self->write_us = 0;
+  self->cancellable = g_cancellable_new ();
+  if (cancellable != NULL)
+    chain_id = g_cancellable_connect (cancellable, G_CALLBACK (cancel_chain_cb),
+                                      g_object_ref (self->cancellable), g_object_unref);
+  self->chunk_pool = g_async_queue_new_full ((GDestroyNotify) dps_chunk_free);
+
+  run = dps_run_record_new (dps_source_get_kind (self->source),
+                            dps_source_get_description (self->source));
+  if (!dps_repository_begin_run (self->repository, run, &local_error))
+    goto out;
+  g_mutex_lock (&self->lock);
+  self->run = dps_run_record_copy (run);
+  self->metrics.run_id = run->id;
+  g_mutex_unlock (&self->lock);
+
+  if (!dps_source_open (self->source, self->repository, self->cancellable, &local_error))
+    fail (self, g_steal_pointer (&local_error), TRUE);
+  else
+    {
+      if (self->options.transform_threads == 0)
+        run_inline (self);
+      else
+        run_threaded (self);
+      dps_source_close (self->source);
+    }
+
+out:
+  wall = (double) (g_get_monotonic_time () - self->started) / G_USEC_PER_SEC;
+  cancelled = cancellable != NULL && g_cancellable_is_cancelled (cancellable);
+
+  g_mutex_lock (&self->lock);
+  if (local_error == NULL && self->error != NULL)
+    local_error = g_error_copy (self->error);
+  if (local_error != NULL)
+    status = DPS_RUN_STATUS_FAILED;
+  else if (cancelled)
+    status = DPS_RUN_STATUS_CANCELLED;
+  else
+    status = DPS_RUN_STATUS_SUCCEEDED;
+  self->metrics.state = status == DPS_RUN_STATUS_FAILED ? DPS_ENGINE_STATE_FAILED
+                      : status == DPS_RUN_STATUS_CANCELLED ? DPS_ENGINE_STATE_CANCELLED
+                      : DPS_ENGINE_STATE_FINISHED;
+  self->metrics.waiting_reason[0] = '\0';
+  self->metrics.elapsed_seconds = wall;
+  if (wall > 0)
+    self->metrics.rate_average = (double) (self->metrics.rows_loaded + self->metrics.rows_rejected +
+                                           self->metrics.rows_duplicate) / wall;
+  if (self->run != NULL)
+    {
+      self->run->status = status;
+      self->run->finished_at = g_get_real_time ();
+      g_free (self->run->error);
+      self->run->error = local_error != NULL ? g_strdup (local_error->message) : NULL;
+      g_free (self->run->stage_timings);
+      self->run->stage_timings = stage_timings_json (self, wall);
+      g_clear_pointer (&run, dps_run_record_free);
+      run = dps_run_record_copy (self->run);
+    }
+  g_mutex_unlock (&self->lock);
+
+  if (run != NULL && run->id > 0)
+    {
+      g_autoptr(GError) update_error = NULL;
+
+      if (!dps_repository_update_run (self->repository, run, &update_error))
+        g_warning ("Could not record the end of run %" G_GINT64_FORMAT ": %s",
+                   run->id, update_error->message);
+    }
+
+  if (chain_id != 0)
+    g_cancellable_disconnect (cancellable, chain_id);
+  g_clear_object (&self->cancellable);
+  g_async_queue_unref (self->chunk_pool);
+  self->chunk_pool = NULL;
+  g_atomic_int_set (&self->running, 0);
+
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (cancelled)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("The run was cancelled"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+run_in_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  GError *error = NULL;
+
+  if (dps_engine_run (DPS_ENGINE (source_object), cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+dps_engine_run_async (DpsEngine           *self,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (DPS_IS_ENGINE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, dps_engine_run_async);
+  g_task_set_return_on_cancel (task, FALSE);
+  g_task_run_in_thread (task, run_in_thread);
+}
+
+gboolean
+dps_engine_run_finish (DpsEngine     *self,
+                       GAsyncResult  *result,
+                       GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+dps_engine_stop (DpsEngine *self)
+{
+  g_return_if_fail (DPS_IS_ENGINE (self));
+  g_atomic_int_set (&self->stop_requested, 1);
+}
+
+void
+dps_engine_get_metrics (DpsEngine        *self,
+                        DpsEngineMetrics *metrics)
+{
+  g_return_if_fail (DPS_IS_ENGINE (self));
+  g_return_if_fail (metrics != NULL);
+
+  g_mutex_lock (&self->lock);
+  *metrics = self->metrics;
+  if (self->metrics.state == DPS_ENGINE_STATE_RUNNING || self->metrics.state == DPS_ENGINE_STATE_WAITING)
+    {
+      double wall = (double) (g_get_monotonic_time () - self->started) / G_USEC_PER_SEC;
+
+      metrics->elapsed_seconds = wall;
+      if (wall > 0)
+        metrics->rate_average = (double) (self->metrics.rows_loaded + self->metrics.rows_rejected +
+                                          self->metrics.rows_duplicate) / wall;
+    }
+  /* Queue depths are read live; the queues exist only while running. */
+  if (self->raw_queue != NULL && self->parsed_queue != NULL)
+    {
+      metrics->raw_queue_length = dps_bounded_queue_get_length (self->raw_queue);
+      metrics->parsed_queue_length = dps_bounded_queue_get_length (self->parsed_queue);
+    }
+  g_mutex_unlock (&self->lock);
+}
+
+DpsRunRecord *
+dps_engine_dup_run (DpsEngine *self)
+{
+  DpsRunRecord *run;
+
+  g_return_val_if_fail (DPS_IS_ENGINE (self), NULL);
+
+  g_mutex_lock (&self->lock);
+  run = self->run != NULL ? dps_run_record_copy (self->run) : NULL;
+  g_mutex_unlock (&self->lock);
+  return run;
+}

@@ -1,0 +1,2036 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "dps-sqlite"
+
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dps-repository-private.h"
+#include "dps-rollup.h"
+#include "dps-sql-builder.h"
+#include "dps-sqlite-repository.h"
+#include "dps-sqlite-schema.h"
+
+G_DECLARE_FINAL_TYPE (DpsSqliteRepository, dps_sqlite_repository, DPS, SQLITE_REPOSITORY, DpsRepository)
+
+struct _DpsSqliteRepository
+{
+  DpsRepository       parent_instance;
+
+  /* Owned; used only with the repository lock held. */
+  sqlite3            *db;
+  char               *path;
+  GHashTable         *statements;     /* SQL text → sqlite3_stmt*, prepared once */
+  GHashTable         *source_ids;     /* source key → id */
+  DpsRepositoryFlags  flags;
+
+  /* Borrowed for the duration of one call, read by the progress handler. */
+  GCancellable       *cancellable;
+};
+
+G_DEFINE_FINAL_TYPE (DpsSqliteRepository, dps_sqlite_repository, DPS_TYPE_REPOSITORY)
+
+static const char *const status_sql[] = { "running", "succeeded", "failed", "cancelled", "interrupted" };
+
+/* ---------------------------------------------------------------------- */
+/* errors                                                                 */
+
+static gboolean
+set_error (DpsSqliteRepository  *self,
+           int                   rc,
+           GError              **error,
+           const char           *doing)
+{
+  int code;
+  const char *message = self->db != NULL ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc);
+
+  switch (rc & 0xff)
+    {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      code = DPS_REPOSITORY_ERROR_BUSY;
+      break;
+    case SQLITE_FULL:
+      code = DPS_REPOSITORY_ERROR_FULL;
+      break;
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      code = DPS_REPOSITORY_ERROR_CORRUPT;
+      break;
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
+      code = DPS_REPOSITORY_ERROR_READ_ONLY;
+      break;
+    case SQLITE_CANTOPEN:
+      code = DPS_REPOSITORY_ERROR_NOT_FOUND;
+      break;
+    case SQLITE_INTERRUPT:
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Operation was cancelled"));
+      return FALSE;
+    default:
+      code = DPS_REPOSITORY_ERROR_FAILED;
+      break;
+    }
+
+  g_set_error (error, DPS_REPOSITORY_ERROR, code,
+               /* Translators: "Could not <doing> in <file>: <sqlite message>" */
+               _("Could not %s in “%s”: %s"), doing,
+               self->path != NULL ? self->path : "?", message);
+  return FALSE;
+}
+
+static int
+progress_cb (void *user_data)
+{
+  DpsSqliteRepository *self = user_data;
+
+  return self->cancellable != NULL && g_cancellable_is_cancelled (self->cancellable);
+}
+
+/* Makes long statements stop when @cancellable fires; cleared by the
+ * g_autoptr in WITH_CANCELLABLE. */
+typedef DpsSqliteRepository CancellableScope;
+
+static void
+cancellable_scope_end (CancellableScope *self)
+{
+  self->cancellable = NULL;
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CancellableScope, cancellable_scope_end)
+
+static CancellableScope *
+cancellable_scope_begin (DpsSqliteRepository *self,
+                         GCancellable        *cancellable)
+{
+  self->cancellable = cancellable;
+  return self;
+}
+
+#define WITH_CANCELLABLE(self, cancellable) \
+  g_autoptr(CancellableScope) G_PASTE (scope, __LINE__) = cancellable_scope_begin (self, cancellable)
+
+/* ---------------------------------------------------------------------- */
+/* statements                                                             */
+
+static sqlite3_stmt *
+prepare (DpsSqliteRepository  *self,
+         const char           *sql,
+         GError              **error)
+{
+  sqlite3_stmt *stmt = g_hash_table_lookup (self->statements, sql);
+  int rc;
+
+  if (stmt != NULL)
+    {
+      sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
+      return stmt;
+    }
+
+  rc = sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    {
+      set_error (self, rc, error, _("prepare a query"));
+      return NULL;
+    }
+  g_hash_table_insert (self->statements, g_strdup (sql), stmt);
+  return stmt;
+}
+
+static void
+bind_params (sqlite3_stmt *stmt,
+             GArray       *params)
+{
+  for (guint i = 0; i < params->len; i++)
+    {
+      const DpsSqlParam *p = &g_array_index (params, DpsSqlParam, i);
+
+      switch (p->type)
+        {
+        case DPS_SQL_PARAM_INT:
+          sqlite3_bind_int64 (stmt, (int) i + 1, p->value);
+          break;
+        case DPS_SQL_PARAM_TEXT:
+          sqlite3_bind_text (stmt, (int) i + 1, p->text, -1, SQLITE_STATIC);
+          break;
+        case DPS_SQL_PARAM_BLOB:
+          sqlite3_bind_blob (stmt, (int) i + 1, p->blob, (int) p->size, SQLITE_STATIC);
+          break;
+        default:
+          g_assert_not_reached ();
+        }
+    }
+}
+
+static sqlite3_stmt *
+prepare_built (DpsSqliteRepository  *self,
+               DpsSqlBuilder        *builder,
+               GError              **error)
+{
+  sqlite3_stmt *stmt = prepare (self, builder->sql->str, error);
+
+  if (stmt != NULL)
+    bind_params (stmt, builder->params);
+  return stmt;
+}
+
+/* Runs a statement without results. */
+static gboolean
+step_done (DpsSqliteRepository  *self,
+           sqlite3_stmt         *stmt,
+           GError              **error,
+           const char           *doing)
+{
+  int rc = sqlite3_step (stmt);
+
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    {
+      set_error (self, rc, error, doing);
+      sqlite3_reset (stmt);
+      return FALSE;
+    }
+  sqlite3_reset (stmt);
+  return TRUE;
+}
+
+static gboolean
+exec (DpsSqliteRepository  *self,
+      const char           *sql,
+      GError              **error,
+      const char           *doing)
+{
+  int rc = sqlite3_exec (self->db, sql, NULL, NULL, NULL);
+
+  if (rc != SQLITE_OK)
+    return set_error (self, rc, error, doing);
+  return TRUE;
+}
+
+static gboolean
+query_int (DpsSqliteRepository  *self,
+           const char           *sql,
+           gint64               *out,
+           GError              **error)
+{
+  sqlite3_stmt *stmt = prepare (self, sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *out = sqlite3_column_int64 (stmt, 0);
+  else if (rc == SQLITE_DONE)
+    *out = 0;
+  else
+    {
+      set_error (self, rc, error, _("read the database"));
+      sqlite3_reset (stmt);
+      return FALSE;
+    }
+  sqlite3_reset (stmt);
+  return TRUE;
+}
+
+static void
+rollback (DpsSqliteRepository *self)
+{
+  if (!sqlite3_get_autocommit (self->db))
+    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* ---------------------------------------------------------------------- */
+/* opening and migrations                                                 */
+
+static gboolean
+dps_sqlite_repository_migrate (DpsRepository  *repository,
+                               GError        **error)
+{
+  DpsSqliteRepository *self = DPS_SQLITE_REPOSITORY (repository);
+  guint n_migrations;
+  const char * const *migrations = dps_sqlite_schema_get_migrations (&n_migrations);
+  gint64 version, application_id, n_tables;
+
+  if (!query_int (self, "PRAGMA application_id", &application_id, error) ||
+      !query_int (self, "PRAGMA user_version", &version, error) ||
+      !query_int (self, "SELECT count(*) FROM sqlite_schema", &n_tables, error))
+    return FALSE;
+
+  if (application_id != DPS_SQLITE_APPLICATION_ID && n_tables > 0)
+    {
+      g_set_error (error, DPS_REPOSITORY_ERROR, DPS_REPOSITORY_ERROR_CORRUPT,
+                   _("“%s” is an SQLite database, but not one of Data Pipeline Streaming"),
+                   self->path);
+      return FALSE;
+    }
+  if (version > (gint64) n_migrations)
+    {
+      g_set_error (error, DPS_REPOSITORY_ERROR, DPS_REPOSITORY_ERROR_TOO_NEW,
+                   _("“%s” was written by a newer version of Data Pipeline Streaming "
+                     "(schema %d; this version knows up to %u). Update the application "
+                     "to open it."),
+                   self->path, (int) version, n_migrations);
+      return FALSE;
+    }
+  if (version == (gint64) n_migrations)
+    return TRUE;
+
+  if ((self->flags & DPS_REPOSITORY_FLAGS_READ_ONLY) != 0)
+    {
+      g_set_error (error, DPS_REPOSITORY_ERROR, DPS_REPOSITORY_ERROR_READ_ONLY,
+                   _("“%s” needs an upgrade, but was opened read-only"), self->path);
+      return FALSE;
+    }
+
+  for (guint i = (guint) version; i < n_migrations; i++)
+    {
+      g_autofree char *set_version = g_strdup_printf ("PRAGMA user_version = %u", i + 1);
+      g_autofree char *set_app = g_strdup_printf ("PRAGMA application_id = %d",
+                                                  DPS_SQLITE_APPLICATION_ID);
+
+      if (!exec (self, "BEGIN IMMEDIATE", error, _("upgrade the database")))
+        return FALSE;
+      if (!exec (self, migrations[i], error, _("upgrade the database")) ||
+          !exec (self, set_app, error, _("upgrade the database")) ||
+          !exec (self, set_version, error, _("upgrade the database")) ||
+          !exec (self, "COMMIT", error, _("upgrade the database")))
+        {
+          rollback (self);
+          return FALSE;
+        }
+    }
+
+  /* The statement cache may hold statements prepared against the old schema. */
+  g_hash_table_remove_all (self->statements);
+  return TRUE;
+}
+
+static void
+finalize_statement (gpointer data)
+{
+  sqlite3_finalize (data);
+}
+
+static void
+dps_sqlite_repository_finalize (GObject *object)
+{
+  DpsSqliteRepository *self = DPS_SQLITE_REPOSITORY (object);
+
+  g_clear_pointer (&self->statements, g_hash_table_unref);
+  g_clear_pointer (&self->source_ids, g_hash_table_unref);
+  if (self->db != NULL)
+    {
+      /* A clean close checkpoints the WAL into the database file. */
+      sqlite3_close_v2 (self->db);
+      self->db = NULL;
+    }
+  g_free (self->path);
+
+  G_OBJECT_CLASS (dps_sqlite_repository_parent_class)->finalize (object);
+}
+
+/* ---------------------------------------------------------------------- */
+/* writing                                                                */
+
+static gboolean
+dps_sqlite_repository_ensure_source (DpsRepository  *repository,
+                                     const char     *source_key,
+                                     guint32        *out_id,
+                                     GError        **error)
+{
+  DpsSqliteRepository *self = DPS_SQLITE_REPOSITORY (repository);
+  gpointer cached;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (g_hash_table_lookup_extended (self->source_ids, source_key, NULL, &cached))
+    {
+      *out_id = GPOINTER_TO_UINT (cached);
+      return TRUE;
+    }
+
+  stmt = prepare (self,
+                  "INSERT INTO sources (source_key, created_at) VALUES (?, ?) "
+                  "ON CONFLICT (source_key) DO UPDATE SET source_key = excluded.source_key "
+                  "RETURNING id", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, source_key, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, g_get_real_time ());
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      set_error (self, rc, error, _("record a source"));
+      sqlite3_reset (stmt);
+      return FALSE;
+    }
+  *out_id = (guint32) sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+
+  g_hash_table_insert (self->source_ids, g_strdup (source_key), GUINT_TO_POINTER (*out_id));
+  return TRUE;
+}
+
+static void
+bind_position (sqlite3_stmt      *stmt,
+               int                first,
+               const DpsPosition *position)
+{
+  if (position->source_id != 0)
+    sqlite3_bind_int64 (stmt, first, position->source_id);
+  else
+    sqlite3_bind_null (stmt, first);
+  sqlite3_bind_int64 (stmt, first + 1, position->partition);
+  sqlite3_bind_int64 (stmt, first + 2, position->offset);
+  sqlite3_bind_int64 (stmt, first + 3, position->line);
+}
+
+/* 64-bit FNV-1a, folded to a positive SQLite integer. */
+static gint64
+raw_hash (const guint8 *data,
+          gsize         size)
+{
+  guint64 h = G_GUINT64_CONSTANT (14695981039346656037);
+
+  for (gsize i = 0; i < size; i++)
+    {
+      h ^= data[i];
+      h *= G_GUINT64_CONSTANT (1099511628211);
+    }
+  return (gint64) (h >> 1);
+}
+
+static gboolean
+insert_rows (DpsSqliteRepository  *self,
+             DpsBatch             *batch,
+             gint64                now,
+             DpsBatchResult       *result,
+             gint64               *first_id,
+             gint64               *last_id,
+             GError              **error)
+{
+  sqlite3_stmt *insert, *payload, *duplicate;
+
+  insert = prepare (self,
+                    "INSERT INTO transactions (tx_uuid, event_ts, event_date, event_hour, "
+                    "event_dow, user_id, amount_cents, amount_bucket, merchant, category, "
+                    "city, status, payment_method, currency, ingested_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                    "ON CONFLICT (tx_uuid) DO NOTHING", error);
+  if (insert == NULL)
+    return FALSE;
+  payload = prepare (self,
+                     "INSERT INTO transaction_payloads (id, source_id, source_partition, "
+                     "source_offset, source_line, payload) VALUES (?, ?, ?, ?, ?, ?)", error);
+  if (payload == NULL)
+    return FALSE;
+  duplicate = prepare (self,
+                       "INSERT INTO duplicate_transactions "
+                       "(tx_uuid, arrivals, first_seen, last_seen, last_source_id) "
+                       "SELECT tx_uuid, 2, ingested_at, ?2, ?3 FROM transactions WHERE tx_uuid = ?1 "
+                       "ON CONFLICT (tx_uuid) DO UPDATE SET arrivals = arrivals + 1, "
+                       "last_seen = excluded.last_seen, last_source_id = excluded.last_source_id",
+                       error);
+  if (duplicate == NULL)
+    return FALSE;
+
+  *first_id = 0;
+  *last_id = 0;
+
+  for (guint i = 0; i < batch->rows->len; i++)
+    {
+      const DpsBatchRow *row = &g_array_index (batch->rows, DpsBatchRow, i);
+      const DpsTransaction *tx = &row->tx;
+      int rc;
+
+      sqlite3_bind_blob (insert, 1, tx->id, 16, SQLITE_STATIC);
+      sqlite3_bind_int64 (insert, 2, tx->event_ts);
+      sqlite3_bind_int (insert, 3, tx->event_date);
+      sqlite3_bind_int (insert, 4, tx->event_hour);
+      sqlite3_bind_int (insert, 5, tx->event_dayofweek);
+      sqlite3_bind_int64 (insert, 6, tx->user_id);
+      sqlite3_bind_int64 (insert, 7, tx->amount_cents);
+      sqlite3_bind_int (insert, 8, tx->amount_bucket);
+      sqlite3_bind_text (insert, 9, tx->merchant, -1, SQLITE_STATIC);
+      sqlite3_bind_text (insert, 10, tx->category, -1, SQLITE_STATIC);
+      sqlite3_bind_text (insert, 11, tx->city, -1, SQLITE_STATIC);
+      sqlite3_bind_int (insert, 12, tx->status);
+      sqlite3_bind_int (insert, 13, tx->payment_method);
+      sqlite3_bind_text (insert, 14, tx->currency, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (insert, 15, now);
+
+      rc = sqlite3_step (insert);
+      sqlite3_reset (insert);
+      if (rc != SQLITE_DONE)
+        return set_error (self, rc, error, _("store transactions"));
+
+      if (sqlite3_changes (self->db) == 1)
+        {
+          gint64 id = sqlite3_last_insert_rowid (self->db);
+
+          if (*first_id == 0)
+            *first_id = id;
+          *last_id = id;
+          result->loaded++;
+
+          sqlite3_bind_int64 (payload, 1, id);
+          bind_position (payload, 2, &row->position);
+          sqlite3_bind_text (payload, 6, tx->payload != NULL ? tx->payload : "", -1, SQLITE_STATIC);
+          rc = sqlite3_step (payload);
+          sqlite3_reset (payload);
+          if (rc != SQLITE_DONE)
+            return set_error (self, rc, error, _("store transactions"));
+        }
+      else
+        {
+          result->duplicates++;
+
+          sqlite3_bind_blob (duplicate, 1, tx->id, 16, SQLITE_STATIC);
+          sqlite3_bind_int64 (duplicate, 2, now);
+          if (row->position.source_id != 0)
+            sqlite3_bind_int64 (duplicate, 3, row->position.source_id);
+          else
+            sqlite3_bind_null (duplicate, 3);
+          rc = sqlite3_step (duplicate);
+          sqlite3_reset (duplicate);
+          if (rc != SQLITE_DONE)
+            return set_error (self, rc, error, _("count duplicates"));
+        }
+    }
+  return TRUE;
+}
+
+/* Adds the rows with ids in [first_id, last_id] (this batch's new rows)
+ * to every rollup, in the load transaction. */
+static gboolean
+update_rollups (DpsSqliteRepository  *self,
+                gint64                first_id,
+                gint64                last_id,
+                GError              **error)
+{
+  guint n_specs;
+  const DpsRollupSpec *specs = dps_rollup_get_specs (&n_specs);
+
+  for (guint i = 0; i < n_specs; i++)
+    {
+      g_autofree char *sql = NULL;
+      sqlite3_stmt *stmt;
+
+      sql = g_strdup_printf ("INSERT INTO %s (event_date, %s, tx_count, amount_cents) "
+                             "SELECT event_date, %s, count(*), sum(amount_cents) "
+                             "FROM transactions WHERE id BETWEEN ? AND ? "
+                             "GROUP BY event_date, %s "
+                             "ON CONFLICT DO UPDATE SET tx_count = tx_count + excluded.tx_count, "
+                             "amount_cents = amount_cents + excluded.amount_cents",
+                             specs[i].table, specs[i].columns, specs[i].columns,
+                             specs[i].columns);
+      stmt = prepare (self, sql, error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, first_id);
+      sqlite3_bind_int64 (stmt, 2, last_id);
+      if (!step_done (self, stmt, error, _("update the summaries")))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+insert_rejects (DpsSqliteRepository  *self,
+                DpsBatch             *batch,
+                gint64                now,
+                DpsBatchResult       *result,
+                GError              **error)
+{
+  sqlite3_stmt *stmt;
+
+  if (batch->rejects->len == 0)
+    return TRUE;
+
+  stmt = prepare (self,
+                  "INSERT INTO rejected_transactions (rejected_at, run_id, source_id, "
+                  "source_partition, source_offset, source_line, reason, field, detail, raw, "
+                  "raw_length, raw_hash, event_ts, transaction_id) "
+                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                  error);
+  if (stmt == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < batch->rejects->len; i++)
+    {
+      const DpsReject *reject = &g_array_index (batch->rejects, DpsReject, i);
+
+      sqlite3_bind_int64 (stmt, 1, now);
+      if (batch->run_id > 0)
+        sqlite3_bind_int64 (stmt, 2, batch->run_id);
+      bind_position (stmt, 3, &reject->position);
+      sqlite3_bind_text (stmt, 7, dps_reject_reason_to_string (reject->reason), -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 8, reject->field, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 9, reject->detail, -1, SQLITE_STATIC);
+      sqlite3_bind_blob (stmt, 10, reject->raw != NULL ? (const void *) reject->raw : "",
+                         (int) reject->raw_size, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 11, (gint64) reject->raw_length);
+      sqlite3_bind_int64 (stmt, 12, raw_hash (reject->raw, reject->raw_size));
+      if (reject->event_ts != G_MININT64)
+        sqlite3_bind_int64 (stmt, 13, reject->event_ts);
+      sqlite3_bind_text (stmt, 14, reject->transaction_id, -1, SQLITE_STATIC);
+
+      if (!step_done (self, stmt, error, _("store rejected records")))
+        return FALSE;
+
+      result->rejected++;
+      result->rejected_by_reason[reject->reason]++;
+    }
+  return TRUE;
+}
+
+static gboolean
+store_checkpoints (DpsSqliteRepository  *self,
+                   DpsBatch             *batch,
+                   gint64                now,
+                   GError              **error)
+{
+  sqlite3_stmt *stmt;
+
+  if (batch->checkpoints->len == 0)
+    return TRUE;
+
+  stmt = prepare (self,
+                  "INSERT INTO source_checkpoints (source_key, partition, position, line, "
+                  "fingerprint, complete, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                  "ON CONFLICT (source_key, partition) DO UPDATE SET position = excluded.position, "
+                  "line = excluded.line, fingerprint = excluded.fingerprint, "
+                  "complete = excluded.complete, updated_at = excluded.updated_at", error);
+  if (stmt == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < batch->checkpoints->len; i++)
+    {
+      const DpsCheckpoint *cp = g_ptr_array_index (batch->checkpoints, i);
+
+      sqlite3_bind_text (stmt, 1, cp->source_key, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 2, cp->partition);
+      sqlite3_bind_int64 (stmt, 3, cp->offset);
+      sqlite3_bind_int64 (stmt, 4, cp->line);
+      sqlite3_bind_text (stmt, 5, cp->fingerprint, -1, SQLITE_STATIC);
+      sqlite3_bind_int (stmt, 6, cp->complete ? 1 : 0);
+      sqlite3_bind_int64 (stmt, 7, now);
+      if (!step_done (self, stmt, error, _("store the source position")))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+count_run (DpsSqliteRepository  *self,
+           DpsBatch             *batch,
+           const DpsBatchResult *result,
+           GError              **error)
+{
+  sqlite3_stmt *stmt;
+
+  if (batch->run_id <= 0)
+    return TRUE;
+
+  stmt = prepare (self,
+                  "UPDATE pipeline_runs SET rows_read = rows_read + ?, "
+                  "rows_loaded = rows_loaded + ?, rows_rejected = rows_rejected + ?, "
+                  "rows_duplicate = rows_duplicate + ?, bytes_read = bytes_read + ? "
+                  "WHERE id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, (gint64) (batch->rows->len + batch->rejects->len));
+  sqlite3_bind_int64 (stmt, 2, (gint64) result->loaded);
+  sqlite3_bind_int64 (stmt, 3, (gint64) result->rejected);
+  sqlite3_bind_int64 (stmt, 4, (gint64) result->duplicates);
+  sqlite3_bind_int64 (stmt, 5, (gint64) batch->bytes);
+  sqlite3_bind_int64 (stmt, 6, batch->run_id);
+  return step_done (self, stmt, error, _("update the run"));
+}
+
+static gboolean
+dps_sqlite_repository_write_batch (DpsRepository   *repository,
+                                   DpsBatch        *batch,
+                                   DpsBatchResult  *result,
+                                   GCancellable    *cancellable,
+                                   GError         **error)
+{
+  DpsSqliteRepository *self = DPS_SQLITE_REPOSITORY (repository);
+  gint64 now = g_get_real_time ();
+  gint64 first_id = 0, last_id = 0;
+  int rc;
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+
+  /* IMMEDIATE takes the write lock now, so a busy database fails here,
+   * before any work, and the caller's retry starts clean. */
+  rc = sqlite3_exec (self->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+  if (rc != SQLITE_OK)
+    return set_error (self, rc, error, _("start a transaction"));
+
+  if (!insert_rows (self, batch, now, result, &first_id, &last_id, error) ||
+      (first_id > 0 && !update_rollups (self, first_id, last_id, error)) ||
+      !insert_rejects (self, batch, now, result, error) ||
+      !store_checkpoints (self, batch, now, error) ||
+      !count_run (self, batch, result, error))
+    {
+      rollback (self);
+      memset (result, 0, sizeof *result);
+      return FALSE;
+    }
+
+  rc = sqlite3_exec (self->db, "COMMIT", NULL, NULL, NULL);
+  if (rc != SQLITE_OK)
+    {
+      set_error (self, rc, error, _("commit a batch"));
+      rollback (self);
+      memset (result, 0, sizeof *result);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static DpsCheckpoint *
+checkpoint_from_row (sqlite3_stmt *stmt)
+{
+  DpsCheckpoint *cp = dps_checkpoint_new ((const char *) sqlite3_column_text (stmt, 0),
+                                          (gint32) sqlite3_column_int64 (stmt, 1));
+
+  cp->offset = sqlite3_column_int64 (stmt, 2);
+  cp->line = sqlite3_column_int64 (stmt, 3);
+  cp->fingerprint = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
+  cp->complete = sqlite3_column_int (stmt, 5) != 0;
+  cp->updated_at = sqlite3_column_int64 (stmt, 6);
+  return cp;
+}
+
+static gboolean
+dps_sqlite_repository_load_checkpoint (DpsRepository  *repository,
+                                       const char     *source_key,
+                                       gint32          partition,
+                                       DpsCheckpoint **out,
+                                       GError        **error)
+{
+  DpsSqliteRepository *self = DPS_SQLITE_REPOSITORY (repository);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = prepare (self,
+                  "SELECT source_key, partition, position, line, fingerprint, complete, updated_at "
+                  "FROM source_checkpoints WHERE source_key = ? AND partition = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, source_key, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, partition);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *out = checkpoint_from_row (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return set_error (self, rc, error, _("read the source position"));
+  return TRUE;
+}
+
+static GPtrArray *
+dps_sqlite_repository_list_checkpoints (DpsRepository  *repository,
+                                        const char     *source_key,
+                                        GError        **error)
+{
+  DpsSqliteRepository *self = DPS_SQLITE_REPOSITORY (repository);
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) dps_checkpoint_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = prepare (self,
+                  "SELECT source_key, partition, position, line, fingerprint, complete, updated_at "
+                  "FROM source_checkpoints WHERE source_key = ? ORDER BY partition", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, source_key, -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (list, checkpoint_from_row (stmt));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      set_error (self, rc, error, _("read the source positions"));
+      return NULL;
+    }
+  return g_steal_pointer (&list);
+}
+
+/* ---------------------------------------------------------------------- */
+/* runs                                                                   */
+
+static gboolean
+process_is_alive (gint64      pid,
+                  const char *host)
+{
+  if (g_strcmp0 (host, g_get_host_name ()) != 0)
+    return TRUE;   /* cannot tell: leave another machine's runs alone */
+  if (pid <= 0)
+    return FALSE;
+  return kill ((pid_t) pid, 0) == 0 || errno == EPERM;
+}
+
+static gboolean
+mark_interrupted_runs (DpsSqliteRepository  *self,
+                       GError              **error)
+{
+  g_autoptr(GArray) dead = g_array_new (FALSE, FALSE, sizeof (gint64));
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = prepare (self, "SELECT id, pid, host FROM pipeline_runs WHERE status = 'running'", error);
+  if (stmt == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+
+      if (!process_is_alive (sqlite3_column_int64 (stmt, 1),
+                             (const char *) sqlite3_column_text (stmt, 2)))
+        g_array_append_val (dead, id);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return set_error (self, rc, error, _("read the run history"));
+
+  for (guint i = 0; i < dead->len; i++)
+    {
+      stmt = prepare (self,
+                      "UPDATE pipeline_runs SET status = 'interrupted', "
+                      "finished_at = coalesce(finished_at, ?), "
+                      "error = coalesce(error, ?) WHERE id = ?", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, g_get_real_time ());
+      sqlite3_bind_text (stmt, 2, "The process running this pipeline stopped before the run ended.",
+                         -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 3, g_array_index (dead, gint64, i));
+      if (!step_done (self, stmt, error, _("update the run history")))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static char *
+reasons_to_json (const gint64 *by_reason)
+{
+  GString *out = g_string_new ("{");
+  gboolean first = TRUE;
+
+  for (guint i = 0; i < DPS_N_REJECT_REASONS; i++)
+    {
+      if (by_reason[i] == 0)
+        continue;
+      g_string_append_printf (out, "%s\"%s\":%" G_GINT64_FORMAT, first ? "" : ",",
+                              dps_reject_reason_to_string (i), by_reason[i]);
+      first = FALSE;
+    }
+  g_string_append_c (out, '}');
+  return g_string_free (out, FALSE);
+}
+
+static void
+reasons_from_json (const char *text,
+                   gint64     *by_reason)
+{
+  /* Written by reasons_to_json(): {"reason":n,…}, no nesting or escapes. */
+  const char *p = text;
+
+  while (p != NULL && (p = strchr (p, '"')) != NULL)
+    {
+      const char *end = strchr (p + 1, '"');
+      g_autofree char *name = NULL;
+      DpsRejectReason reason;
+
+      if (end == NULL || end[1] != ':')
+        break;
+      name = g_strndup (p + 1, (gsize) (end - p - 1));
+      if (dps_reject_reason_from_string (name, &reason))
+        by_reason[reason] = g_ascii_strtoll (end + 2, NULL, 10);
+      p = end + 1;
+    }
+}
+
+static gboolean
+dps_sqlite_repository_begin_run (DpsRepository  *repository,
+                                 DpsRunRecord   *run,
+                                 GError        **error)
+{
+  DpsSqliteRepository *self = DPS_SQLITE_REPOSITORY (repository);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!mark_interrupted_runs (self, error))
+    return FALSE;
+
+  if (run->started_at == 0)
+    run->started_at = g_get_real_time ();
+
+  stmt = prepare (self,
+                  "INSERT INTO pipeline_runs (kind, source, started_at, status, pid, host) "
+                  "VALUES (?, ?, ?, ?, ?, ?) RETURNING id", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, run->kind != NULL ? run->kind : "import", -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, run->source != NULL ? run->source : "", -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 3, run->started_at);
+  sqlite3_bind_text (stmt, 4, status_sql[run->status], -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 5, getpid ());
+  sqlite3_bind_text (stmt, 6, g_get_host_name (), -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    run->id = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW)
+    return set_error (self, rc, error, _("record the run"));
+  return TRUE;
+}
+
+static gboolean
+dps_sqlite_repository_update_run (DpsRepository       *repository,
+                                  const DpsRunRecord  *run,
+                                  GError             **error)
+{
+  DpsSqliteRepository *self = DPS_SQLITE_REPOSITORY (repository);
+  g_autofree char *reasons = reasons_to_json (run->rejected_by_reason);
+  sqlite3_stmt *stmt;
+
+  stmt = prepare (self,
+                  "UPDATE pipeline_runs SET finished_at = ?, status = ?, error = ?, "
+                  "stage_timings = ?, quality_checks = ?, rejected_by_reason = ? WHERE id = ?",
+                  error);
+  if (stmt == NULL)
+    return FALSE;
+  if (run->finished_at != 0)
+    sqlite3_bind_int64 (stmt, 1, run->finished_at);
+  sqlite3_bind_text (stmt, 2, status_sql[run->status], -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, run->error, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, run->stage_timings, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, run->quality_checks, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 6, reasons, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 7, run->id);
+  return step_done (self, stmt, error, _("update the run"));
+}
+
+static GPtrArray *
+dps_sqlite_repository_list_runs (DpsRepository  *repository,
+                                 guint           limit,
+                                 GError        **error)
+{
+  DpsSqliteRepository *self = DPS_SQLITE_REPOSITORY (repository);
+  g_autoptr(GPtrArray) runs = g_ptr_array_new_with_free_func ((GDestroyNotify) dps_run_record_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = prepare (self,
+                  "SELECT id, kind, source, started_at, finished_at, rows_read, rows_loaded, "
+                  "rows_rejected, rows_duplicate, bytes_read, status, error, stage_timings, "
+                  "quality_checks, rejected_by_reason FROM pipeline_runs ORDER BY id DESC LIMIT ?",
+                  error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, limit > 0 ? (gint64) limit : -1);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      DpsRunRecord *run = dps_run_record_new ((const char *) sqlite3_column_text (stmt, 1),
+                                              (const char *) sqlite3_column_text (stmt, 2));
+      DpsRunStatus status = DPS_RUN_STATUS_FAILED;
+
+      run->id = sqlite3_column_int64 (stmt, 0);
+      run->started_at = sqlite3_column_int64 (stmt, 3);
+      run->finished_at = sqlite3_column_int64 (stmt, 4);
+      run->rows_read = sqlite3_column_int64 (stmt, 5);
+      run->rows_loaded = sqlite3_column_int64 (stmt, 6);
+      run->rows_rejected = sqlite3_column_int64 (stmt, 7);
+      run->rows_duplicate = sqlite3_column_int64 (stmt, 8);
+      run->bytes_read = sqlite3_column_int64 (stmt, 9);
+      dps_run_status_from_string ((const char *) sqlite3_column_text (stmt, 10), &status);
+      run->status = status;
+      run->error = g_strdup ((const char *) sqlite3_column_text (stmt, 11));
+      run->stage_timings = g_strdup ((const char *) sqlite3_column_text (stmt, 12));
+      run->quality_checks = g_strdup ((const char *) sqlite3_column_text (stmt, 13));
+      reasons_from_json ((const char *) sqlite3_column_text (stmt, 14), run->rejected_by_reason);
+      g_ptr_array_add (runs, run);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      set_error (self, rc, error, _("read the run history"));
+      return NULL;
+    }
+  return g_steal_pointer (&runs);
+}
+
+/* ---------------------------------------------------------------------- */
+/* the query API                                                          */
+
+/* Columns of DpsRow in pages and cursors. */
+#define ROW_COLUMNS \
+  "id, tx_uuid, event_ts, event_date, event_hour, event_dow, user_id, amount_cents, " \
+  "amount_bucket, merchant, category, city, status, payment_method, currency, ingested_at"
+
+static void
+row_from_statement (sqlite3_stmt *stmt,
+                    DpsRow       *row)
+{
+  DpsTransaction *tx = &row->tx;
+  const void *uuid = sqlite3_column_blob (stmt, 1);
+  const char *currency;
+
+  dps_row_clear (row);
+  row->row_id = sqlite3_column_int64 (stmt, 0);
+  if (uuid != NULL && sqlite3_column_bytes (stmt, 1) == 16)
+    memcpy (tx->id, uuid, 16);
+  tx->event_ts = sqlite3_column_int64 (stmt, 2);
+  tx->event_date = sqlite3_column_int (stmt, 3);
+  tx->event_hour = (guint8) sqlite3_column_int (stmt, 4);
+  tx->event_dayofweek = (guint8) sqlite3_column_int (stmt, 5);
+  tx->user_id = sqlite3_column_int64 (stmt, 6);
+  tx->amount_cents = sqlite3_column_int64 (stmt, 7);
+  tx->amount_bucket = (DpsAmountBucket) sqlite3_column_int (stmt, 8);
+  tx->merchant = g_strdup ((const char *) sqlite3_column_text (stmt, 9));
+  tx->category = g_strdup ((const char *) sqlite3_column_text (stmt, 10));
+  tx->city = g_strdup ((const char *) sqlite3_column_text (stmt, 11));
+  tx->status = (DpsStatus) sqlite3_column_int (stmt, 12);
+  tx->payment_method = (DpsPaymentMethod) sqlite3_column_int (stmt, 13);
+  currency = (const char *) sqlite3_column_text (stmt, 14);
+  g_strlcpy (tx->currency, currency != NULL ? currency : "", sizeof tx->currency);
+  row->ingested_at = sqlite3_column_int64 (stmt, 15);
+}
+
+static void
+aggregate_from_statement (sqlite3_stmt *stmt,
+                          int           first,
+                          DpsAggregate *agg)
+{
+  agg->count = sqlite3_column_int64 (stmt, first);
+  agg->amount_cents = sqlite3_column_int64 (stmt, first + 1);
+  agg->approved_count = sqlite3_column_int64 (stmt, first + 2);
+  agg->approved_cents = sqlite3_column_int64 (stmt, first + 3);
+}
+
+/* The four measures, from a rollup (pre-counted rows) or the base table. */
+static const char *
+measures_sql (const DpsRollupSpec *rollup)
+{
+  if (rollup != NULL)
+    return "coalesce(sum(tx_count), 0), coalesce(sum(amount_cents), 0), "
+           "coalesce(sum(CASE WHEN status = 0 THEN tx_count END), 0), "
+           "coalesce(sum(CASE WHEN status = 0 THEN amount_cents END), 0)";
+  return "count(*), coalesce(sum(amount_cents), 0), "
+         "coalesce(sum(status = 0), 0), "
+         "coalesce(sum(CASE WHEN status = 0 THEN amount_cents END), 0)";
+}
+
+static gboolean
+count_rejects_in_period (DpsSqliteRepository  *self,
+                         DpsFilter            *filter,
+                         gint64               *rejected,
+                         gint64               *duplicates,
+                         GError              **error)
+{
+  g_auto(DpsSqlBuilder) b = { 0 };
+  gint64 from, to;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  dps_filter_get_period (filter, &from, &to);
+  dps_sql_builder_init (&b, DPS_SQL_DIALECT_SQLITE);
+  dps_sql_append (&b, "SELECT (SELECT count(*) FROM rejected_transactions WHERE 1");
+  if (from != DPS_FILTER_NO_TIME)
+    {
+      dps_sql_append (&b, " AND event_time >= ");
+      dps_sql_param_int (&b, from);
+    }
+  if (to != DPS_FILTER_NO_TIME)
+    {
+      dps_sql_append (&b, " AND event_time < ");
+      dps_sql_param_int (&b, to);
+    }
+  dps_sql_append (&b, "), (SELECT coalesce(sum(arrivals - 1), 0) FROM duplicate_transactions WHERE 1");
+  if (from != DPS_FILTER_NO_TIME)
+    {
+      dps_sql_append (&b, " AND last_seen >= ");
+      dps_sql_param_int (&b, from);
+    }
+  if (to != DPS_FILTER_NO_TIME)
+    {
+      dps_sql_append (&b, " AND last_seen < ");
+      dps_sql_param_int (&b, to);
+    }
+  dps_sql_append (&b, ")");
+
+  stmt = prepare_built (self, &b, error);
+  if (stmt == NULL)
+    return FALSE;
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      *rejected = sqlite3_column_int64 (stmt, 0);
+      *duplicates = sqlite3_column_int64 (stmt, 1);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW)
+    return set_error (self, rc, error, _("count rejected records"));
+  return TRUE;
+}
+
+static gboolean
+dps_sqlite_repository_query_kpis (DpsRepository  *repository,
+                                  DpsFilter      *filter,
+                                  DpsKpis        *kpis,
+                                  GCancellable   *cancellable,
+                                  GError        **error)
+{
+  DpsSqliteRepository *self = DPS_SQLITE_REPOSITORY (repository);
+  const DpsRollupSpec *rollup = dps_rollup_choose (filter, DPS_DIMENSION_NONE, DPS_DIMENSION_NONE);
+  g_auto(DpsSqlBuilder) b = { 0 };
+  sqlite3_stmt *stmt;
+  int rc;
+  WITH_CANCELLABLE (self, cancellable);
+
+  dps_sql_builder_init (&b, DPS_SQL_DIALECT_SQLITE);
+  dps_sql_append_printf (&b, "SELECT %s, ", measures_sql (rollup));
+  if (rollup != NULL)
+    dps_sql_append_printf (&b, "min(event_date) * %" G_GINT64_FORMAT ", "
+                           "(max(event_date) + 1) * %" G_GINT64_FORMAT " - 1 FROM %s WHERE 1",
+                           DPS_USEC_PER_DAY, DPS_USEC_PER_DAY, rollup->table);
+  else
+    dps_sql_append (&b, "min(event_ts), max(event_ts) FROM transactions WHERE 1");
+  dps_sql_append_filter (&b, filter, rollup != NULL ? DPS_SQL_TARGET_ROLLUP : DPS_SQL_TARGET_BASE);
+
+  stmt = prepare_built (self, &b, error);
+  if (stmt == NULL)
+    return FALSE;
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      aggregate_from_statement (stmt, 0, &kpis->total);
+      if (sqlite3_column_type (stmt, 4) != SQLITE_NULL)
+        {
+          kpis->first_event = sqlite3_column_int64 (stmt, 4);
+          kpis->last_event = sqlite3_column_int64 (stmt, 5);
+        }
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW)
+    return set_error (self, rc, error, _("compute the key figures"));
+
+  kpis->from_rollup = rollup != NULL;
+  return count_rejects_in_period (self, filter, &kpis->rejected, &kpis->duplicates, error);
+}
+
+static int
+compare_items_by_count (gconstpointer a,
+                        gconstpointer b)
+{
+  const DpsBreakdownItem *x = a, *y = b;
+
+  if (x->agg.count != y->agg.count)
+    return x->agg.count > y->agg.count ? -1 : 1;
+  return g_strcmp0 (x->key, y->key);
+}
+
+static int
+compare_items_by_amount (gconstpointer a,
+                         gconstpointer b)
+{
+  const DpsBreakdownItem *x = a, *y = b;
+
+  if (x->agg.amount_cents != y->agg.amount_cents)
+    return x->agg.amount_cents > y->agg.amount_cents ? -1 : 1;
+  return g_strcmp0 (x->key, y->key);
+}
+
+/* Rows come sorted by their SQL keys; week and month keys merge runs of
+ * consecutive days (ordered by day first, so equal keys are adjacent
+ * unless a second dimension interleaves them: hence the hash). */
+static void
+merge_into (DpsBreakdown *breakdown,
+            GHashTable   *index,
+            char         *key,
+            char         *key2,
+            const DpsAggregate *agg)
+{
+  g_autofree char *joined = g_strconcat (key, "\x1f", key2 != NULL ? key2 : "", NULL);
+  gpointer position;
+
+  if (g_hash_table_lookup_extended (index, joined, NULL, &position))
+    {
+      DpsBreakdownItem *item = &g_array_index (breakdown->items, DpsBreakdownItem,
+                                               GPOINTER_TO_UINT (position));
+      item->agg.count += agg->count;
+      item->agg.amount_cents += agg->amount_cents;
+      item->agg.approved_count += agg->approved_count;
+      item->agg.approved_cents += agg->approved_cents;
+      return;
+    }
+  g_hash_table_insert (index, g_steal_pointer (&joined), GUINT_TO_POINTER (breakdown->items->len));
+  dps_breakdown_add (breakdown, key, key2, agg);
+}
+
+static DpsBreakdown *
+dps_sqlite_repository_query_breakdown (DpsRepository      *repository,
+                                       DpsFilter          *filter,
+                                       DpsDimension        dimension,
+                                       DpsDimension        dimension2,
+                                       DpsBreakdownOrder   order,
+                                       guint               limit,
+                                       GCancellable       *cancellable,
+                                       GError            **error)
+{
+  DpsSqliteRepository *self = DPS_SQLITE_REPOSITORY (repository);
+  const DpsRollupSpec *rollup = dps_rollup_choose (filter, dimension, dimension2);
+  gboolean two = dimension2 != DPS_DIMENSION_NONE;
+  gboolean merges = dps_sql_dimension_merges_days (dimension) ||
+                    (two && dps_sql_dimension_merges_days (dimension2));
+  g_autoptr(DpsBreakdown) breakdown = dps_breakdown_new (dimension, dimension2);
+  g_autoptr(GHashTable) index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_auto(DpsSqlBuilder) b = { 0 };
+  sqlite3_stmt *stmt;
+  int rc;
+  WITH_CANCELLABLE (self, cancellable);
+
+  dps_sql_builder_init (&b, DPS_SQL_DIALECT_SQLITE);
+  dps_sql_append_printf (&b, "SELECT %s AS k1, %s AS k2, %s FROM %s WHERE 1",
+                         dps_sql_dimension_expr (dimension),
+                         two ? dps_sql_dimension_expr (dimension2) : "NULL",
+                         measures_sql (rollup),
+                         rollup != NULL ? rollup->table : "transactions");
+  dps_sql_append_filter (&b, filter, rollup != NULL ? DPS_SQL_TARGET_ROLLUP : DPS_SQL_TARGET_BASE);
+  dps_sql_append (&b, two ? " GROUP BY k1, k2" : " GROUP BY k1");
+  /* Ordering and limits on merged periods happen after the merge. */
+  if (merges || order == DPS_BREAKDOWN_ORDER_KEY)
+    dps_sql_append (&b, two ? " ORDER BY k1, k2" : " ORDER BY k1");
+  else
+    {
+      dps_sql_append (&b, order == DPS_BREAKDOWN_ORDER_COUNT_DESC ? " ORDER BY 3 DESC, k1"
+                                                                  : " ORDER BY 4 DESC, k1");
+      if (limit > 0)
+        dps_sql_append_printf (&b, " LIMIT %u", limit);
+    }
+
+  stmt = prepare_built (self, &b, error);
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      DpsAggregate agg;
+      g_autofree char *key = dps_sql_dimension_key (dimension, sqlite3_column_int64 (stmt, 0),
+                                                    (const char *) sqlite3_column_text (stmt, 0));
+      g_autofree char *key2 = two ? dps_sql_dimension_key (dimension2, sqlite3_column_int64 (stmt, 1),
+                                                           (const char *) sqlite3_column_text (stmt, 1))
+                                  : NULL;
+
+      aggregate_from_statement (stmt, 2, &agg);
+      if (merges)
+        merge_into (breakdown, index, key, key2, &agg);
+      else
+        dps_breakdown_add (breakdown, key, key2, &agg);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      set_error (self, rc, error, _("compute a breakdown"));
+      return NULL;
+    }
+
+  if (merges)
+    {
+      if (order == DPS_BREAKDOWN_ORDER_COUNT_DESC)
+        g_array_sort (breakdown->items, compare_items_by_count);
+      else if (order == DPS_BREAKDOWN_ORDER_AMOUNT_DESC)
+        g_array_sort (breakdown->items, compare_items_by_amount);
+      if (limit > 0 && breakdown->items->len > limit)
+        g_array_set_size (breakdown->items, limit);
+    }
+
+  breakdown->from_rollup = rollup != NULL;
+  return g_steal_pointer (&breakdown);
+}
+
+static gboolean
+dps_sqlite_repository_count_rows (DpsRepository  *repository,
+                                  DpsFilter      *filter,
+                                  guint64        *out_count,
+                                  GCancellable   *cancellable,
+                                  GError        **error)
+{
+  DpsKpis kpis;
+
+  /* The KPI query answers from rollups when it can. */
+  if (!dps_sqlite_repository_query_kpis (repository, filter, &kpis, cancellable, error))
+    return FALSE;
+  *out_count = (guint64) kpis.total.count;
+  return TRUE;
+}
+
+/* Index that serves ORDER BY @key, so the planner walks it in order
+ * instead of sorting the whole filtered set. */
+static const char *
+sort_index (DpsSortKey key)
+{
+  switch (key)
+    {
+    case DPS_SORT_EVENT_TS:       return "transactions_event_ts";
+    case DPS_SORT_AMOUNT:         return "transactions_amount";
+    case DPS_SORT_USER_ID:        return "transactions_user";
+    case DPS_SORT_TRANSACTION_ID: return "transactions_uuid";
+    case DPS_SORT_INGESTED_AT:
+    case DPS_SORT_MERCHANT:
+    case DPS_SORT_CATEGORY:
+    case DPS_SORT_CITY:
+    case DPS_SORT_STATUS:
+    case DPS_SORT_PAYMENT_METHOD:
+    default:
+      return NULL;
+    }
+}
+
+static void
+bind_sort_value (DpsSqlBuilder *b,
+                 DpsSortKey     key,
+                 const DpsRow  *row)
+{
+  const DpsTransaction *tx = &row->tx;
+
+  switch (key)
+    {
+    case DPS_SORT_EVENT_TS:       dps_sql_param_int (b, tx->event_ts); break;
+    case DPS_SORT_AMOUNT:         dps_sql_param_int (b, tx->amount_cents); break;
+    case DPS_SORT_USER_ID:        dps_sql_param_int (b, tx->user_id); break;
+    case DPS_SORT_INGESTED_AT:    dps_sql_param_int (b, row->row_id); break;
+    case DPS_SORT_MERCHANT:       dps_sql_param_text (b, tx->merchant); break;
+    case DPS_SORT_CATEGORY:       dps_sql_param_text (b, tx->category); break;
+    case DPS_SORT_CITY:           dps_sql_param_text (b, tx->city); break;
+    case DPS_SORT_STATUS:         dps_sql_param_int (b, tx->status); break;
+    case DPS_SORT_PAYMENT_METHOD: dps_sql_param_int (b, tx->payment_method); break;
+    case DPS_SORT_TRANSACTION_ID: dps_sql_param_blob (b, tx->id, 16); break;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* SELECT … FROM transactions [INDEXED BY …] WHERE <filter> [keyset]
+ * ORDER BY <key> <dir>, id <dir>. */
+static void
+build_row_query (DpsSqlBuilder        *b,
+                 DpsFilter            *filter,
+                 const DpsSort        *sort,
+                 const DpsRow         *after,
+                 gboolean              backwards)
+{
+  const char *column = dps_sql_sort_column (sort->key);
+  const char *index = sort_index (sort->key);
+  gboolean descending = sort->descending != backwards;
+  const char *dir = descending ? "DESC" : "ASC";
+
+  dps_sql_append (b, "SELECT " ROW_COLUMNS " FROM transactions");
+  if (index != NULL)
+    dps_sql_append_printf (b, " INDEXED BY %s", index);
+  dps_sql_append (b, " WHERE 1");
+  dps_sql_append_filter (b, filter, DPS_SQL_TARGET_BASE);
+
+  if (after != NULL)
+    {
+      if (sort->key == DPS_SORT_INGESTED_AT)
+        {
+          dps_sql_append_printf (b, " AND id %s ", descending ? "<" : ">");
+          dps_sql_param_int (b, after->row_id);
+        }
+      else
+        {
+          dps_sql_append_printf (b, " AND (%s, id) %s (", column, descending ? "<" : ">");
+          bind_sort_value (b, sort->key, after);
+          dps_sql_append (b, ", ");
+          dps_sql_param_int (b, after->row_id);
+          dps_sql_append (b, ")");
+        }
+    }
+
+  if (sort->key == DPS_SORT_INGESTED_AT)
+    dps_sql_append_printf (b, " ORDER BY id %s", dir);
+  else
+    dps_sql_append_printf (b, " ORDER BY %s %s, id %s", column, dir, dir);
+}
+
+static GPtrArray *
+dps_sqlite_repository_query_page (DpsRepository         *repository,
+                                  DpsFilter             *filter,
+                                  const DpsSort         *sort,
+                                  const DpsPageRequest  *request,
+                                  GCancellable          *cancellable,
+                                  GError               **error)
+{
+  DpsSqliteRepository *self = DPS_SQLITE_REPOSITORY (repository);
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) dps_row_free);
+  g_auto(DpsSqlBuilder) b = { 0 };
+  sqlite3_stmt *stmt;
+  int rc;
+  WITH_CANCELLABLE (self, cancellable);
+
+  dps_sql_builder_init (&b, DPS_SQL_DIALECT_SQLITE);
+  build_row_query (&b, filter, sort, request->after, request->backwards);
+  dps_sql_append (&b, " LIMIT ");
+  dps_sql_param_int (&b, request->limit > 0 ? request->limit : 100);
+  if (request->after == NULL && request->offset > 0)
+    {
+      dps_sql_append (&b, " OFFSET ");
+      dps_sql_param_int (&b, (gint64) request->offset);
+    }
+
+  stmt = prepare_built (self, &b, error);
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      DpsRow *row = dps_row_new ();
+
+      row_from_statement (stmt, row);
+      g_ptr_array_add (rows, row);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      set_error (self, rc, error, _("read transactions"));
+      return NULL;
+    }
+
+  /* Read backwards, returned in the requested order. */
+  if (request->backwards)
+    {
+      for (guint i = 0, j = rows->len; i + 1 < j; i++, j--)
+        {
+          gpointer tmp = rows->pdata[i];
+          rows->pdata[i] = rows->pdata[j - 1];
+          rows->pdata[j - 1] = tmp;
+        }
+    }
+  return g_steal_pointer (&rows);
+}
+
+static gboolean
+dps_sqlite_repository_foreach_row (DpsRepository  *repository,
+                                   DpsFilter      *filter,
+                                   const DpsSort  *sort,
+                                   DpsRowFunc      func,
+                                   gpointer        user_data,
+                                   GCancellable   *cancellable,
+                                   GError        **error)
+{
+  DpsSqliteRepository *self = DPS_SQLITE_REPOSITORY (repository);
+  g_auto(DpsSqlBuilder) b = { 0 };
+  DpsRow row = { 0 };
+  sqlite3_stmt *stmt;
+  gboolean ok = TRUE;
+  guint n = 0;
+  int rc;
+  WITH_CANCELLABLE (self, cancellable);
+
+  dps_sql_builder_init (&b, DPS_SQL_DIALECT_SQLITE);
+  build_row_query (&b, filter, sort, NULL, FALSE);
+
+  stmt = prepare_built (self, &b, error);
+  if (stmt == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      row_from_statement (stmt, &row);
+      if (!func (&row, user_data, error))
+        {
+          ok = FALSE;
+          break;
+        }
+      if (++n % 4096 == 0 && g_cancellable_set_error_if_cancelled (cancellable, error))
+        {
+          ok = FALSE;
+          break;
+        }
+    }
+  dps_row_clear (&row);
+  sqlite3_reset (stmt);
+  if (ok && rc != SQLITE_DONE)
+    return set_error (self, rc, error, _("read transactions"));
+  return ok;
+}
+
+static gboolean
+dps_sqlite_repository_get_row (DpsRepository  *repository,
+                               const guint8    id[16],
+                               DpsRow        **out,
+                               GError        **error)
+{
+  DpsSqliteRepository *self = DPS_SQLITE_REPOSITORY (repository);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = prepare (self,
+                  "SELECT t.id, t.tx_uuid, t.event_ts, t.event_date, t.event_hour, t.event_dow, "
+                  "t.user_id, t.amount_cents, t.amount_bucket, t.merchant, t.category, t.city, "
+                  "t.status, t.payment_method, t.currency, t.ingested_at, "
+                  "p.payload, s.source_key, p.source_offset, p.source_line, p.source_partition "
+                  "FROM transactions t LEFT JOIN transaction_payloads p ON p.id = t.id "
+                  "LEFT JOIN sources s ON s.id = p.source_id WHERE t.tx_uuid = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_blob (stmt, 1, id, 16, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      DpsRow *row = dps_row_new ();
+
+      row_from_statement (stmt, row);
+      row->tx.payload = g_strdup ((const char *) sqlite3_column_text (stmt, 16));
+      row->source = g_strdup ((const char *) sqlite3_column_text (stmt, 17));
+      row->source_offset = sqlite3_column_type (stmt, 18) == SQLITE_NULL ? -1 : sqlite3_column_int64 (stmt, 18);
+      row->source_line = sqlite3_column_type (stmt, 19) == SQLITE_NULL ? -1 : sqlite3_column_int64 (stmt, 19);
+      row->source_partition = sqlite3_column_type (stmt, 20) == SQLITE_NULL ? -1 : (gint32) sqlite3_column_int64 (stmt, 20);
+      *out = row;
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return set_error (self, rc, error, _("read a transaction"));
+  return TRUE;
+}
+
+/* ---------------------------------------------------------------------- */
+/* data quality                                                           */
+
+static void
+append_reject_conditions (DpsSqlBuilder        *b,
+                          const DpsRejectQuery *query)
+{
+  if (query->from != G_MININT64)
+    {
+      dps_sql_append (b, " AND r.event_time >= ");
+      dps_sql_param_int (b, query->from);
+    }
+  if (query->to != G_MININT64)
+    {
+      dps_sql_append (b, " AND r.event_time < ");
+      dps_sql_param_int (b, query->to);
+    }
+  if (query->reasons != 0)
+    {
+      gboolean first = TRUE;
+
+      dps_sql_append (b, " AND r.reason IN (");
+      for (guint i = 0; i < DPS_N_REJECT_REASONS; i++)
+        {
+          if ((query->reasons & (1u << i)) == 0)
+            continue;
+          if (!first)
+            dps_sql_append (b, ",");
+          dps_sql_param_text (b, dps_reject_reason_to_string (i));
+          first = FALSE;
+        }
+      dps_sql_append (b, ")");
+    }
+}
+
+static gboolean
+dps_sqlite_repository_count_rejects (DpsRepository         *repository,
+                                     const DpsRejectQuery  *query,
+                                     gint64                *by_reason,
+                                     GError               **error)
+{
+  DpsSqliteRepository *self = DPS_SQLITE_REPOSITORY (repository);
+  g_auto(DpsSqlBuilder) b = { 0 };
+  sqlite3_stmt *stmt;
+  int rc;
+
+  dps_sql_builder_init (&b, DPS_SQL_DIALECT_SQLITE);
+  dps_sql_append (&b, "SELECT r.reason, count(*) FROM rejected_transactions r WHERE 1");
+  append_reject_conditions (&b, query);
+  dps_sql_append (&b, " GROUP BY r.reason");
+  stmt = prepare_built (self, &b, error);
+  if (stmt == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      DpsRejectReason reason;
+
+      if (dps_reject_reason_from_string ((const char *) sqlite3_column_text (stmt, 0), &reason))
+        by_reason[reason] += sqlite3_column_int64 (stmt, 1);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return set_error (self, rc, error, _("count rejected records"));
+  return TRUE;
+}
+
+#define REJECT_COLUMNS \
+  "r.id, r.rejected_at, r.run_id, s.source_key, r.source_partition, r.source_offset, " \
+  "r.source_line, r.reason, r.field, r.detail, r.raw, r.raw_length, r.event_ts, r.transaction_id"
+
+static void
+reject_from_statement (sqlite3_stmt    *stmt,
+                       DpsStoredReject *out)
+{
+  DpsReject *reject = &out->reject;
+  DpsRejectReason reason = DPS_REJECT_MALFORMED_JSON;
+
+  g_free (out->source);
+  dps_reject_clear (reject);
+  out->id = sqlite3_column_int64 (stmt, 0);
+  out->rejected_at = sqlite3_column_int64 (stmt, 1);
+  out->run_id = sqlite3_column_int64 (stmt, 2);
+  out->source = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+  reject->position.partition = (gint32) sqlite3_column_int64 (stmt, 4);
+  reject->position.offset = sqlite3_column_int64 (stmt, 5);
+  reject->position.line = sqlite3_column_int64 (stmt, 6);
+  dps_reject_reason_from_string ((const char *) sqlite3_column_text (stmt, 7), &reason);
+  reject->reason = reason;
+  reject->field = g_strdup ((const char *) sqlite3_column_text (stmt, 8));
+  reject->detail = g_strdup ((const char *) sqlite3_column_text (stmt, 9));
+  dps_reject_set_raw (reject, sqlite3_column_blob (stmt, 10), (gsize) sqlite3_column_bytes (stmt, 10));
+  reject->raw_length = (gsize) sqlite3_column_int64 (stmt, 11);
+  reject->event_ts = sqlite3_column_type (stmt, 12) == SQLITE_NULL ? G_MININT64
+                                                                    : sqlite3_column_int64 (stmt, 12);
+  reject->transaction_id = g_strdup ((const char *) sqlite3_column_text (stmt, 13));
+}
+
+static sqlite3_stmt *
+prepare_reject_listing (DpsSqliteRepository   *self,
+                        const DpsRejectQuery  *query,
+                        DpsSqlBuilder         *b,
+                        GError               **error)
+{
+  dps_sql_builder_init (b, DPS_SQL_DIALECT_SQLITE);
+  dps_sql_append (b, "SELECT " REJECT_COLUMNS " FROM rejected_transactions r "
+                     "LEFT JOIN sources s ON s.id = r.source_id WHERE r.id > ");
+  dps_sql_param_int (b, query->after_id);
+  append_reject_conditions (b, query);
+  dps_sql_append (b, " ORDER BY r.id");
+  if (query->limit > 0)
+    {
+      dps_sql_append (b, " LIMIT ");
+      dps_sql_param_int (b, query->limit);
+    }
+  return prepare_built (self, b, error);
+}
+
+static GPtrArray *
+dps_sqlite_repository_list_rejects (DpsRepository         *repository,
+                                    const DpsRejectQuery  *query,
+                                    GError               **error)
+{
+  DpsSqliteRepository *self = DPS_SQLITE_REPOSITORY (repository);
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) dps_stored_reject_free);
+  g_auto(DpsSqlBuilder) b = { 0 };
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = prepare_reject_listing (self, query, &b, error);
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      DpsStoredReject *stored = g_new0 (DpsStoredReject, 1);
+
+      dps_reject_clear (&stored->reject);
+      reject_from_statement (stmt, stored);
+      g_ptr_array_add (list, stored);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      set_error (self, rc, error, _("read rejected records"));
+      return NULL;
+    }
+  return g_steal_pointer (&list);
+}
+
+static gboolean
+dps_sqlite_repository_foreach_reject (DpsRepository         *repository,
+                                      const DpsRejectQuery  *query,
+                                      DpsRejectFunc          func,
+                                      gpointer               user_data,
+                                      GCancellable          *cancellable,
+                                      GError               **error)
+{
+  DpsSqliteRepository *self = DPS_SQLITE_REPOSITORY (repository);
+  g_auto(DpsSqlBuilder) b = { 0 };
+  DpsStoredReject stored = { 0 };
+  sqlite3_stmt *stmt;
+  gboolean ok = TRUE;
+  int rc;
+  WITH_CANCELLABLE (self, cancellable);
+
+  dps_reject_clear (&stored.reject);
+  stmt = prepare_reject_listing (self, query, &b, error);
+  if (stmt == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      reject_from_statement (stmt, &stored);
+      if (!func (&stored, user_data, error))
+        {
+          ok = FALSE;
+          break;
+        }
+    }
+  sqlite3_reset (stmt);
+  g_free (stored.source);
+  dps_reject_clear (&stored.reject);
+  if (ok && rc != SQLITE_DONE)
+    return set_error (self, rc, error, _("read rejected records"));
+  return ok;
+}
+
+static DpsBreakdown *
+dps_sqlite_repository_reject_series (DpsRepository         *repository,
+                                     const DpsRejectQuery  *query,
+                                     GError               **error)
+{
+  DpsSqliteRepository *self = DPS_SQLITE_REPOSITORY (repository);
+  g_autoptr(DpsBreakdown) series = dps_breakdown_new (DPS_DIMENSION_DAY, DPS_DIMENSION_NONE);
+  g_auto(DpsSqlBuilder) b = { 0 };
+  sqlite3_stmt *stmt;
+  int rc;
+
+  dps_sql_builder_init (&b, DPS_SQL_DIALECT_SQLITE);
+  dps_sql_append_printf (&b, "SELECT r.event_time / %" G_GINT64_FORMAT " AS day, r.reason, count(*) "
+                             "FROM rejected_transactions r WHERE 1", DPS_USEC_PER_DAY);
+  append_reject_conditions (&b, query);
+  dps_sql_append (&b, " GROUP BY day, r.reason ORDER BY day, r.reason");
+  stmt = prepare_built (self, &b, error);
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      DpsAggregate agg = { sqlite3_column_int64 (stmt, 2), 0, 0, 0 };
+      g_autofree char *day = dps_format_date ((gint32) sqlite3_column_int64 (stmt, 0));
+
+      dps_breakdown_add (series, day, (const char *) sqlite3_column_text (stmt, 1), &agg);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      set_error (self, rc, error, _("read rejected records"));
+      return NULL;
+    }
+  return g_steal_pointer (&series);
+}
+
+static GPtrArray *
+dps_sqlite_repository_list_duplicates (DpsRepository  *repository,
+                                       guint           limit,
+                                       GError        **error)
+{
+  DpsSqliteRepository *self = DPS_SQLITE_REPOSITORY (repository);
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) dps_duplicate_info_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = prepare (self,
+                  "SELECT d.tx_uuid, d.arrivals, d.first_seen, d.last_seen, s.source_key "
+                  "FROM duplicate_transactions d LEFT JOIN sources s ON s.id = d.last_source_id "
+                  "ORDER BY d.arrivals DESC, d.last_seen DESC LIMIT ?", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, limit > 0 ? (gint64) limit : -1);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      DpsDuplicateInfo *info = g_new0 (DpsDuplicateInfo, 1);
+      const void *uuid = sqlite3_column_blob (stmt, 0);
+
+      if (uuid != NULL && sqlite3_column_bytes (stmt, 0) == 16)
+        memcpy (info->id, uuid, 16);
+      info->arrivals = sqlite3_column_int64 (stmt, 1);
+      info->first_seen = sqlite3_column_int64 (stmt, 2);
+      info->last_seen = sqlite3_column_int64 (stmt, 3);
+      info->last_source = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
+      g_ptr_array_add (list, info);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      set_error (self, rc, error, _("read duplicates"));
+      return NULL;
+    }
+  return g_steal_pointer (&list);
+}
+
+/* ---------------------------------------------------------------------- */
+/* checks and info                                                        */
+
+static gboolean
+dps_sqlite_repository_check_rollups (DpsRepository  *repository,
+                                     gint32          day_from,
+                                     gint32          day_to,
+                                     gboolean       *out_equal,
+                                     char          **out_detail,
+                                     GError        **error)
+{
+  DpsSqliteRepository *self = DPS_SQLITE_REPOSITORY (repository);
+  guint n_specs;
+  const DpsRollupSpec *specs = dps_rollup_get_specs (&n_specs);
+
+  *out_equal = TRUE;
+  for (guint i = 0; i < n_specs; i++)
+    {
+      g_autofree char *sql = NULL;
+      sqlite3_stmt *stmt;
+      gint64 differences = 0;
+      int rc;
+
+      /* Symmetric difference between the rollup and a fresh aggregate. */
+      sql = g_strdup_printf ("WITH fresh AS (SELECT event_date, %s, count(*) AS tx_count, "
+                             "sum(amount_cents) AS amount_cents FROM transactions "
+                             "WHERE event_date BETWEEN ?1 AND ?2 GROUP BY event_date, %s), "
+                             "kept AS (SELECT event_date, %s, tx_count, amount_cents FROM %s "
+                             "WHERE event_date BETWEEN ?1 AND ?2) "
+                             "SELECT (SELECT count(*) FROM (SELECT * FROM fresh EXCEPT SELECT * FROM kept)) + "
+                             "(SELECT count(*) FROM (SELECT * FROM kept EXCEPT SELECT * FROM fresh))",
+                             specs[i].columns, specs[i].columns, specs[i].columns, specs[i].table);
+      stmt = prepare (self, sql, error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, day_from);
+      sqlite3_bind_int64 (stmt, 2, day_to);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        differences = sqlite3_column_int64 (stmt, 0);
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_ROW)
+        return set_error (self, rc, error, _("check the summaries"));
+
+      if (differences > 0)
+        {
+          *out_equal = FALSE;
+          if (out_detail != NULL && *out_detail == NULL)
+            *out_detail = g_strdup_printf ("%s differs from transactions in %" G_GINT64_FORMAT " groups",
+                                           specs[i].table, differences);
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+dps_sqlite_repository_rebuild_rollups (DpsRepository  *repository,
+                                       GCancellable   *cancellable,
+                                       GError        **error)
+{
+  DpsSqliteRepository *self = DPS_SQLITE_REPOSITORY (repository);
+  guint n_specs;
+  const DpsRollupSpec *specs = dps_rollup_get_specs (&n_specs);
+  WITH_CANCELLABLE (self, cancellable);
+
+  if (!exec (self, "BEGIN IMMEDIATE", error, _("rebuild the summaries")))
+    return FALSE;
+  for (guint i = 0; i < n_specs; i++)
+    {
+      g_autofree char *clear = g_strdup_printf ("DELETE FROM %s", specs[i].table);
+      g_autofree char *fill = g_strdup_printf ("INSERT INTO %s (event_date, %s, tx_count, amount_cents) "
+                                               "SELECT event_date, %s, count(*), sum(amount_cents) "
+                                               "FROM transactions GROUP BY event_date, %s",
+                                               specs[i].table, specs[i].columns, specs[i].columns,
+                                               specs[i].columns);
+
+      if (!exec (self, clear, error, _("rebuild the summaries")) ||
+          !exec (self, fill, error, _("rebuild the summaries")))
+        {
+          rollback (self);
+          return FALSE;
+        }
+    }
+  return exec (self, "COMMIT", error, _("rebuild the summaries"));
+}
+
+static gboolean
+dps_sqlite_repository_get_info (DpsRepository      *repository,
+                                DpsRepositoryInfo  *info,
+                                GError            **error)
+{
+  DpsSqliteRepository *self = DPS_SQLITE_REPOSITORY (repository);
+  guint n_migrations;
+  gint64 version, page_count, page_size;
+  sqlite3_stmt *stmt;
+  int rc;
+  GStatBuf st;
+
+  dps_sqlite_schema_get_migrations (&n_migrations);
+  if (!query_int (self, "PRAGMA user_version", &version, error))
+    return FALSE;
+
+  info->backend = g_strdup ("SQLite");
+  info->display_name = g_strdup (dps_repository_get_display_name (repository));
+  info->location = g_strdup (self->path);
+  info->schema_version = (gint) version;
+  info->latest_version = (gint) n_migrations;
+  info->first_event = G_MININT64;
+  info->last_event = G_MININT64;
+  info->size_bytes = -1;
+
+  if (g_stat (self->path, &st) == 0)
+    info->size_bytes = st.st_size;
+  else if (query_int (self, "PRAGMA page_count", &page_count, NULL) &&
+           query_int (self, "PRAGMA page_size", &page_size, NULL))
+    info->size_bytes = page_count * page_size;
+
+  if (version < 1)
+    return TRUE;
+
+  stmt = prepare (self,
+                  "SELECT (SELECT coalesce(sum(tx_count), 0) FROM rollup_daily), "
+                  "(SELECT count(*) FROM rejected_transactions), "
+                  "(SELECT coalesce(sum(arrivals - 1), 0) FROM duplicate_transactions), "
+                  "(SELECT count(*) FROM pipeline_runs), "
+                  "(SELECT min(event_ts) FROM transactions), "
+                  "(SELECT max(event_ts) FROM transactions)", error);
+  if (stmt == NULL)
+    return FALSE;
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      info->rows = sqlite3_column_int64 (stmt, 0);
+      info->rejects = sqlite3_column_int64 (stmt, 1);
+      info->duplicates = sqlite3_column_int64 (stmt, 2);
+      info->runs = sqlite3_column_int64 (stmt, 3);
+      if (sqlite3_column_type (stmt, 4) != SQLITE_NULL)
+        {
+          info->first_event = sqlite3_column_int64 (stmt, 4);
+          info->last_event = sqlite3_column_int64 (stmt, 5);
+        }
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW)
+    return set_error (self, rc, error, _("read the database summary"));
+  return TRUE;
+}
+
+/* ---------------------------------------------------------------------- */
+
+static void
+dps_sqlite_repository_class_init (DpsSqliteRepositoryClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  DpsRepositoryClass *repository_class = DPS_REPOSITORY_CLASS (klass);
+
+  object_class->finalize = dps_sqlite_repository_finalize;
+
+  repository_class->migrate = dps_sqlite_repository_migrate;
+  repository_class->get_info = dps_sqlite_repository_get_info;
+  repository_class->ensure_source = dps_sqlite_repository_ensure_source;
+  repository_class->write_batch = dps_sqlite_repository_write_batch;
+  repository_class->load_checkpoint = dps_sqlite_repository_load_checkpoint;
+  repository_class->list_checkpoints = dps_sqlite_repository_list_checkpoints;
+  repository_class->begin_run = dps_sqlite_repository_begin_run;
+  repository_class->update_run = dps_sqlite_repository_update_run;
+  repository_class->list_runs = dps_sqlite_repository_list_runs;
+  repository_class->query_kpis = dps_sqlite_repository_query_kpis;
+  repository_class->query_breakdown = dps_sqlite_repository_query_breakdown;
+  repository_class->count_rows = dps_sqlite_repository_count_rows;
+  repository_class->query_page = dps_sqlite_repository_query_page;
+  repository_class->foreach_row = dps_sqlite_repository_foreach_row;
+  repository_class->get_row = dps_sqlite_repository_get_row;
+  repository_class->count_rejects = dps_sqlite_repository_count_rejects;
+  repository_class->list_rejects = dps_sqlite_repository_list_rejects;
+  repository_class->foreach_reject = dps_sqlite_repository_foreach_reject;
+  repository_class->reject_series = dps_sqlite_repository_reject_series;
+  repository_class->list_duplicates = dps_sqlite_repository_list_duplicates;
+  repository_class->check_rollups = dps_sqlite_repository_check_rollups;
+  repository_class->rebuild_rollups = dps_sqlite_repository_rebuild_rollups;
+}
+
+static void
+dps_sqlite_repository_init (DpsSqliteRepository *self)
+{
+  self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, finalize_statement);
+  self->source_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+}
+
+DpsRepository *
+dps_sqlite_repository_open (const char          *path,
+                            DpsRepositoryFlags   flags,
+                            GCancellable        *cancellable,
+                            GError             **error)
+{
+  g_autoptr(DpsSqliteRepository) self = NULL;
+  g_autofree char *basename = NULL;
+  int open_flags = SQLITE_OPEN_NOMUTEX;
+  gint64 ignored;
+  int rc;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  self = g_object_new (DPS_TYPE_SQLITE_REPOSITORY, NULL);
+  self->path = g_canonicalize_filename (path, NULL);
+  self->flags = flags;
+
+  if (flags & DPS_REPOSITORY_FLAGS_READ_ONLY)
+    open_flags |= SQLITE_OPEN_READONLY;
+  else
+    {
+      open_flags |= SQLITE_OPEN_READWRITE;
+      if (flags & DPS_REPOSITORY_FLAGS_CREATE)
+        {
+          g_autofree char *folder = g_path_get_dirname (self->path);
+
+          open_flags |= SQLITE_OPEN_CREATE;
+          if (g_mkdir_with_parents (folder, 0700) != 0)
+            {
+              int saved = errno;
+              g_set_error (error, DPS_REPOSITORY_ERROR, DPS_REPOSITORY_ERROR_NOT_FOUND,
+                           _("Could not create the folder “%s”: %s"), folder, g_strerror (saved));
+              return NULL;
+            }
+        }
+    }
+
+  if (!(flags & DPS_REPOSITORY_FLAGS_CREATE) && !g_file_test (self->path, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, DPS_REPOSITORY_ERROR, DPS_REPOSITORY_ERROR_NOT_FOUND,
+                   _("The database “%s” does not exist"), self->path);
+      return NULL;
+    }
+
+  rc = sqlite3_open_v2 (self->path, &self->db, open_flags, NULL);
+  if (rc != SQLITE_OK)
+    {
+      set_error (self, rc, error, _("open the database"));
+      return NULL;
+    }
+  sqlite3_extended_result_codes (self->db, 0);
+  sqlite3_progress_handler (self->db, 10000, progress_cb, self);
+  sqlite3_busy_timeout (self->db, 5000);
+
+  /* Reading the schema is the first access: a file that is not a database
+   * fails here with a clear message. */
+  if (!query_int (self, "SELECT count(*) FROM sqlite_schema", &ignored, error))
+    return NULL;
+
+  if (!(flags & DPS_REPOSITORY_FLAGS_READ_ONLY) &&
+      (!exec (self, "PRAGMA journal_mode = WAL", error, _("configure the database")) ||
+       /* In WAL mode NORMAL is safe against a crash of the application (a
+        * committed batch survives kill -9); only a power cut may lose the
+        * last commits, never corrupt the database. */
+       !exec (self, "PRAGMA synchronous = NORMAL", error, _("configure the database"))))
+    return NULL;
+  if (!exec (self, "PRAGMA cache_size = -32768", error, _("configure the database")) ||
+      !exec (self, "PRAGMA temp_store = FILE", error, _("configure the database")))
+    return NULL;
+
+  basename = g_path_get_basename (self->path);
+  dps_repository_set_display_name (DPS_REPOSITORY (self), basename);
+
+  (void) cancellable;
+  return DPS_REPOSITORY (g_steal_pointer (&self));
+}
+
+const char *
+dps_sqlite_repository_get_path (DpsRepository *repository)
+{
+  g_return_val_if_fail (DPS_IS_SQLITE_REPOSITORY (repository), NULL);
+  return DPS_SQLITE_REPOSITORY (repository)->path;
+}

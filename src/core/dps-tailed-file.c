@@ -1,0 +1,383 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "dps-engine"
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <gio/gunixinputstream.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "dps-tailed-file.h"
+
+#define FINGERPRINT_SPAN 4096
+
+struct _DpsTailedFile
+{
+  char           *path;
+  char           *key;
+  gboolean        follow;
+  gsize           max_line_length;
+
+  guint32         source_id;
+  int             fd;              /* -1 when closed */
+  dev_t           dev;
+  ino_t           ino;
+  GInputStream   *stream;
+  DpsJsonlReader *reader;
+  gboolean        complete;        /* one-shot: the end was reached */
+  gboolean        end_reported;
+  gboolean        draining;        /* following: the path now names another file */
+  gint64          size;            /* last size seen */
+};
+
+static gboolean
+set_io_error (GError     **error,
+              int          saved_errno,
+              const char  *path)
+{
+  int code = saved_errno == ENOENT ? DPS_SOURCE_ERROR_NOT_FOUND : DPS_SOURCE_ERROR_UNREADABLE;
+
+  g_set_error (error, DPS_SOURCE_ERROR, code, _("Cannot read “%s”: %s"),
+               path, g_strerror (saved_errno));
+  return FALSE;
+}
+
+char *
+dps_tailed_file_fingerprint (int    fd,
+                             gint64 offset)
+{
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  guint8 buffer[FINGERPRINT_SPAN];
+  gssize n;
+  gint64 tail_start;
+
+  if (offset <= 0)
+    return NULL;
+
+  n = pread (fd, buffer, (gsize) MIN (offset, (gint64) FINGERPRINT_SPAN), 0);
+  if (n < 0)
+    return NULL;
+  g_checksum_update (checksum, buffer, n);
+
+  tail_start = MAX (offset - FINGERPRINT_SPAN, (gint64) 0);
+  n = pread (fd, buffer, (gsize) (offset - tail_start), tail_start);
+  if (n < 0)
+    return NULL;
+  g_checksum_update (checksum, buffer, n);
+
+  return g_strdup_printf ("%" G_GINT64_FORMAT ":%s", offset, g_checksum_get_string (checksum));
+}
+
+DpsTailedFile *
+dps_tailed_file_new (const char *path,
+                     gboolean    follow,
+                     gsize       max_line_length)
+{
+  DpsTailedFile *self = g_new0 (DpsTailedFile, 1);
+
+  self->path = g_canonicalize_filename (path, NULL);
+  self->key = g_strconcat ("file:", self->path, NULL);
+  self->follow = follow;
+  self->max_line_length = max_line_length;
+  self->fd = -1;
+  return self;
+}
+
+void
+dps_tailed_file_close (DpsTailedFile *self)
+{
+  g_clear_object (&self->reader);
+  g_clear_object (&self->stream);
+  if (self->fd >= 0)
+    close (self->fd);
+  self->fd = -1;
+}
+
+void
+dps_tailed_file_free (DpsTailedFile *self)
+{
+  if (self == NULL)
+    return;
+  dps_tailed_file_close (self);
+  g_free (self->path);
+  g_free (self->key);
+  g_free (self);
+}
+
+const char *
+dps_tailed_file_get_key (DpsTailedFile *self)
+{
+  return self->key;
+}
+
+const char *
+dps_tailed_file_get_path (DpsTailedFile *self)
+{
+  return self->path;
+}
+
+/* Opens the file at the path and positions it at @offset / @line. */
+static gboolean
+open_at (DpsTailedFile  *self,
+         gint64          offset,
+         gint64          line,
+         GError        **error)
+{
+  struct stat st;
+
+  dps_tailed_file_close (self);
+
+  self->fd = open (self->path, O_RDONLY | O_CLOEXEC);
+  if (self->fd < 0)
+    return set_io_error (error, errno, self->path);
+  if (fstat (self->fd, &st) != 0)
+    return set_io_error (error, errno, self->path);
+  if (S_ISDIR (st.st_mode))
+    {
+      g_set_error (error, DPS_SOURCE_ERROR, DPS_SOURCE_ERROR_UNREADABLE,
+                   _("Cannot read “%s”: it is a folder"), self->path);
+      return FALSE;
+    }
+  if (offset > 0 && lseek (self->fd, offset, SEEK_SET) < 0)
+    return set_io_error (error, errno, self->path);
+
+  self->dev = st.st_dev;
+  self->ino = st.st_ino;
+  self->size = st.st_size;
+  self->draining = FALSE;
+  self->stream = g_unix_input_stream_new (self->fd, FALSE);
+  self->reader = dps_jsonl_reader_new (self->stream, offset, line, self->max_line_length);
+  dps_jsonl_reader_set_final (self->reader, !self->follow);
+  return TRUE;
+}
+
+gboolean
+dps_tailed_file_open (DpsTailedFile  *self,
+                      DpsRepository  *repository,
+                      GError        **error)
+{
+  g_autoptr(DpsCheckpoint) checkpoint = NULL;
+  gint64 offset = 0, line = 0;
+
+  if (!dps_repository_ensure_source (repository, self->key, &self->source_id, error))
+    return FALSE;
+  if (!dps_repository_load_checkpoint (repository, self->key, -1, &checkpoint, error))
+    return FALSE;
+  if (!open_at (self, 0, 0, error))
+    return FALSE;
+
+  /* A finished one-shot import starts over: importing a file again reads
+   * it again (its records then count as duplicates). */
+  if (checkpoint != NULL && (self->follow || !checkpoint->complete) &&
+      checkpoint->offset > 0 && checkpoint->offset <= self->size)
+    {
+      g_autofree char *fingerprint = dps_tailed_file_fingerprint (self->fd, checkpoint->offset);
+
+      if (g_strcmp0 (fingerprint, checkpoint->fingerprint) == 0)
+        {
+          offset = checkpoint->offset;
+          line = MAX (checkpoint->line, (gint64) 0);
+        }
+      else
+        g_debug ("%s changed since its checkpoint: reading it from the start", self->path);
+    }
+
+  if (offset > 0 && !open_at (self, offset, line, error))
+    return FALSE;
+  self->complete = FALSE;
+  self->end_reported = FALSE;
+  return TRUE;
+}
+
+static void
+add_checkpoint (DpsTailedFile *self,
+                DpsChunk      *chunk)
+{
+  g_autoptr(DpsCheckpoint) checkpoint = dps_checkpoint_new (self->key, -1);
+
+  checkpoint->offset = dps_jsonl_reader_get_offset (self->reader);
+  checkpoint->line = dps_jsonl_reader_get_line (self->reader);
+  checkpoint->fingerprint = dps_tailed_file_fingerprint (self->fd, checkpoint->offset);
+  checkpoint->complete = self->complete;
+  dps_chunk_set_checkpoint (chunk, checkpoint);
+}
+
+/* Following: what the path names now, compared with the open file. */
+static gboolean
+check_rotation (DpsTailedFile  *self,
+                gboolean       *reopen_at_start,
+                GError        **error)
+{
+  struct stat path_st, fd_st;
+
+  *reopen_at_start = FALSE;
+  if (fstat (self->fd, &fd_st) != 0)
+    return set_io_error (error, errno, self->path);
+
+  if (g_stat (self->path, &path_st) != 0)
+    {
+      /* Moved away and not recreated yet: finish the old file, then wait. */
+      self->draining = TRUE;
+      return TRUE;
+    }
+
+  if (path_st.st_dev != self->dev || path_st.st_ino != self->ino)
+    {
+      /* Rotated: the old file may still get its last lines; read it to
+       * its end (a partial last line included, it cannot grow any more)
+       * before switching. */
+      self->draining = TRUE;
+      return TRUE;
+    }
+
+  if (fd_st.st_size < dps_jsonl_reader_get_offset (self->reader) + (gint64) dps_jsonl_reader_get_pending (self->reader))
+    {
+      /* Truncated in place: everything before was read; start over. */
+      *reopen_at_start = TRUE;
+    }
+  self->size = fd_st.st_size;
+  return TRUE;
+}
+
+DpsSourceStatus
+dps_tailed_file_read (DpsTailedFile  *self,
+                      DpsChunk       *chunk,
+                      guint           max_lines,
+                      GCancellable   *cancellable,
+                      GError        **error)
+{
+  guint n = 0;
+  gint64 start_offset;
+
+  if (self->reader == NULL)
+    {
+      g_set_error (error, DPS_SOURCE_ERROR, DPS_SOURCE_ERROR_FAILED,
+                   _("“%s” is not open"), self->path);
+      return DPS_SOURCE_FAILED;
+    }
+
+  if (self->complete)
+    {
+      if (!self->end_reported)
+        {
+          self->end_reported = TRUE;
+          add_checkpoint (self, chunk);
+          return DPS_SOURCE_DATA;
+        }
+      return DPS_SOURCE_END;
+    }
+
+  start_offset = dps_jsonl_reader_get_offset (self->reader);
+  while (n < max_lines)
+    {
+      DpsLine line;
+      DpsReadResult result = dps_jsonl_reader_next (self->reader, &line, cancellable, error);
+
+      if (result == DPS_READ_ERROR)
+        {
+          if (error != NULL && *error != NULL && (*error)->domain == G_IO_ERROR &&
+              (*error)->code != G_IO_ERROR_CANCELLED)
+            {
+              g_autofree char *message = g_strdup ((*error)->message);
+
+              g_clear_error (error);
+              g_set_error (error, DPS_SOURCE_ERROR, DPS_SOURCE_ERROR_UNREADABLE,
+                           _("Cannot read “%s”: %s"), self->path, message);
+            }
+          return DPS_SOURCE_FAILED;
+        }
+
+      if (result == DPS_READ_LINE)
+        {
+          DpsPosition position = { self->source_id, -1, line.offset, line.line };
+
+          dps_chunk_add_line (chunk, line.data, line.length, line.full_length, &position);
+          n++;
+          continue;
+        }
+
+      /* DPS_READ_END */
+      if (!self->follow)
+        {
+          self->complete = TRUE;
+          break;
+        }
+
+      if (self->draining)
+        {
+          gboolean reopen;
+
+          /* The old file is read to its end: switch to the new one, if any. */
+          if (g_file_test (self->path, G_FILE_TEST_EXISTS))
+            {
+              chunk->bytes += (gsize) (dps_jsonl_reader_get_offset (self->reader) - start_offset);
+              if (n > 0)
+                {
+                  add_checkpoint (self, chunk);
+                  return DPS_SOURCE_DATA;
+                }
+              if (!open_at (self, 0, 0, error))
+                return DPS_SOURCE_FAILED;
+              start_offset = 0;
+              (void) reopen;
+              continue;
+            }
+          break;
+        }
+      else
+        {
+          gboolean reopen;
+
+          if (!check_rotation (self, &reopen, error))
+            return DPS_SOURCE_FAILED;
+          if (reopen)
+            {
+              chunk->bytes += (gsize) (dps_jsonl_reader_get_offset (self->reader) - start_offset);
+              if (n > 0)
+                {
+                  add_checkpoint (self, chunk);
+                  return DPS_SOURCE_DATA;
+                }
+              if (!open_at (self, 0, 0, error))
+                return DPS_SOURCE_FAILED;
+              start_offset = 0;
+              continue;
+            }
+          if (self->draining)
+            {
+              /* Rotated: whatever the old file still holds is final. */
+              dps_jsonl_reader_set_final (self->reader, TRUE);
+              continue;
+            }
+          break;
+        }
+    }
+
+  chunk->bytes += (gsize) (dps_jsonl_reader_get_offset (self->reader) - start_offset);
+  if (n == 0 && !self->complete)
+    return DPS_SOURCE_IDLE;
+  if (self->complete)
+    self->end_reported = TRUE;
+  add_checkpoint (self, chunk);
+  return DPS_SOURCE_DATA;
+}
+
+gint64
+dps_tailed_file_get_lag (DpsTailedFile *self)
+{
+  struct stat st;
+
+  if (self->fd < 0 || self->reader == NULL || fstat (self->fd, &st) != 0)
+    return -1;
+  return MAX ((gint64) st.st_size - dps_jsonl_reader_get_offset (self->reader), (gint64) 0);
+}
+
+gboolean
+dps_tailed_file_is_complete (DpsTailedFile *self)
+{
+  return self->complete;
+}
