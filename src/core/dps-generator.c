@@ -390,6 +390,17 @@ write_quoted (char       *p,
   return p;
 }
 
+static char *
+write_any_of (DpsGenerator      *self,
+              char              *p,
+              const char *const *words,
+              guint              n_words)
+{
+  const char *word = words[uniform_below (self, n_words)];
+
+  return write_bytes (p, word, strlen (word));
+}
+
 /* The amount as Python's repr() of the float rounded to cents:
  * 12.0, 261.4, 19.99. */
 static char *
@@ -1021,12 +1032,8 @@ make_out_of_range (DpsGenerator *self,
       break;
 
     case 3:
-      {
-        const char *blank = blanks[uniform_below (self, G_N_ELEMENTS (blanks))];
-
-        field = (Field) (FIELD_MERCHANT + uniform_below (self, 3));
-        p = write_bytes (p, blank, strlen (blank));
-      }
+      field = (Field) (FIELD_MERCHANT + uniform_below (self, 3));
+      p = write_any_of (self, p, blanks, G_N_ELEMENTS (blanks));
       break;
 
     default:
@@ -1051,27 +1058,28 @@ make_unknown_enum (DpsGenerator *self,
   static const char *const currencies[] = {
     "\"EURO\"", "\"EU\"", "\"E1R\"", "\"US$\"", "\"EUROS\"", "\"12\"",
   };
-  const char *value;
+  char value[64];
+  char *p = value;
   Field field;
 
   switch (uniform_below (self, 3))
     {
     case 0:
       field = FIELD_STATUS;
-      value = statuses[uniform_below (self, G_N_ELEMENTS (statuses))];
+      p = write_any_of (self, p, statuses, G_N_ELEMENTS (statuses));
       break;
     case 1:
       field = FIELD_PAYMENT_METHOD;
-      value = methods[uniform_below (self, G_N_ELEMENTS (methods))];
+      p = write_any_of (self, p, methods, G_N_ELEMENTS (methods));
       break;
     case 2:
       field = FIELD_CURRENCY;
-      value = currencies[uniform_below (self, G_N_ELEMENTS (currencies))];
+      p = write_any_of (self, p, currencies, G_N_ELEMENTS (currencies));
       break;
     default:
       g_assert_not_reached ();
     }
-  render_with_value (self, out, r, field, value, strlen (value));
+  render_with_value (self, out, r, field, value, (gsize) (p - value));
 }
 
 static void
@@ -1117,10 +1125,7 @@ make_invalid_uuid (DpsGenerator *self,
           p = write_digits (p, uniform_below (self, 1000000), 6);
         }
       else
-        {
-          const char *word = junk[uniform_below (self, G_N_ELEMENTS (junk))];
-          p = write_bytes (p, word, strlen (word));
-        }
+        p = write_any_of (self, p, junk, G_N_ELEMENTS (junk));
       break;
     default:
       g_assert_not_reached ();
@@ -1178,15 +1183,9 @@ make_invalid_timestamp (DpsGenerator *self,
       break;
     case 7:
       if (uniform_below (self, 2) == 0)
-        {
-          /* Unix time, as a string */
-          p = write_uint (p, (guint64) (r->event_ts / DPS_USEC_PER_SECOND));
-        }
+        p = write_uint (p, (guint64) (r->event_ts / DPS_USEC_PER_SECOND));   /* Unix time */
       else
-        {
-          const char *word = junk[uniform_below (self, G_N_ELEMENTS (junk))];
-          p = write_bytes (p, word, strlen (word));
-        }
+        p = write_any_of (self, p, junk, G_N_ELEMENTS (junk));
       break;
     default:
       g_assert_not_reached ();
