@@ -20,6 +20,7 @@
 #include "dps-reject.h"
 #include "dps-repository.h"
 #include "dps-run-record.h"
+#include "dps-scheduler.h"
 #include "dps-source.h"
 #include "dps-sqlite-repository.h"
 #include "dps-transaction.h"

@@ -259,6 +259,20 @@ record_commit (DpsEngine            *self,
   self->metrics.batches++;
   self->metrics.last_batch_ms = (double) latency_us / 1000.0;
   self->metrics.last_batch_rows = batch->rows->len + batch->rejects->len;
+  if (batch->rows->len > 0)
+    {
+      gint32 from = G_MAXINT32, to = G_MININT32;
+
+      for (guint i = 0; i < batch->rows->len; i++)
+        {
+          gint32 day = g_array_index (batch->rows, DpsBatchRow, i).tx.event_date;
+
+          from = MIN (from, day);
+          to = MAX (to, day);
+        }
+      self->metrics.last_batch_day_from = from;
+      self->metrics.last_batch_day_to = to;
+    }
 
   if (self->run != NULL)
     {
@@ -510,7 +524,7 @@ source_thread (gpointer data)
             }
           continue;
         }
-      if (status == DPS_SOURCE_IDLE)
+      if (status == DPS_SOURCE_IDLE && !self->options.stop_when_idle)
         {
           wait_idle (self);
           continue;
@@ -550,7 +564,7 @@ run_inline (DpsEngine *self)
             break;
           continue;
         }
-      if (status == DPS_SOURCE_IDLE)
+      if (status == DPS_SOURCE_IDLE && !self->options.stop_when_idle)
         {
           if (!sink_flush (self, &sink))
             break;
@@ -728,6 +742,8 @@ dps_engine_run (DpsEngine     *self,
   g_mutex_lock (&self->lock);
   memset (&self->metrics, 0, sizeof self->metrics);
   self->metrics.state = DPS_ENGINE_STATE_RUNNING;
+  self->metrics.last_batch_day_from = 1;
+  self->metrics.last_batch_day_to = 0;
   self->metrics.lag = -1;
   self->metrics.source_size = -1;
   self->n_samples = 0;
@@ -735,7 +751,6 @@ dps_engine_run (DpsEngine     *self,
   g_clear_error (&self->error);
   g_clear_pointer (&self->run, dps_run_record_free);
   g_mutex_unlock (&self->lock);
-  g_atomic_int_set (&self->stop_requested, 0);
   self->read_us = self->transform_us = self->write_us = 0;
   self->cancellable = g_cancellable_new ();
   if (cancellable != NULL)
@@ -811,6 +826,9 @@ out:
   g_clear_object (&self->cancellable);
   g_async_queue_unref (self->chunk_pool);
   self->chunk_pool = NULL;
+  /* A stop asked before the run began still applies to it; only a
+   * finished run clears it. */
+  g_atomic_int_set (&self->stop_requested, 0);
   g_atomic_int_set (&self->running, 0);
 
   if (local_error != NULL)

@@ -24,7 +24,7 @@ typedef struct {
   guint    queue_chunks;        /* capacity of each queue between stages */
   guint    max_retries;         /* transient write errors in a row before failing; 0 = forever */
   gsize    max_line_length;
-  gboolean quiet_when_idle;     /* don't record runs that loaded nothing (scheduled polls) */
+  gboolean stop_when_idle;      /* end the run when the source has nothing more right now */
 } DpsEngineOptions;
 
 /* 5000 rows / 500 ms batches, one transform thread per processor. */
@@ -62,6 +62,8 @@ typedef struct {
   gint64  source_size;             /* bytes of the source when known, else -1 */
   double  last_batch_ms;           /* commit latency of the last batch */
   guint   last_batch_rows;
+  gint32  last_batch_day_from;     /* UTC day numbers of the last batch's rows */
+  gint32  last_batch_day_to;       /* (from > to when it had none) */
   double  elapsed_seconds;
   char    waiting_reason[160];     /* why WAITING, for people */
 } DpsEngineMetrics;

@@ -59,6 +59,7 @@ struct _DpsRepositoryClass
                                     gboolean *out_equal, char **out_detail, GError **error);
   gboolean     (*rebuild_rollups)  (DpsRepository *self, GCancellable *cancellable,
                                     GError **error);
+  gboolean     (*count_null_keys)  (DpsRepository *self, gint64 *out_count, GError **error);
 };
 
 /* For backends: set once while opening. */

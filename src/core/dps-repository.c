@@ -609,3 +609,15 @@ dps_repository_rebuild_rollups (DpsRepository  *self,
   LOCKED (self);
   return DPS_REPOSITORY_GET_CLASS (self)->rebuild_rollups (self, cancellable, error);
 }
+
+gboolean
+dps_repository_count_null_keys (DpsRepository  *self,
+                                gint64         *out_count,
+                                GError        **error)
+{
+  g_return_val_if_fail (DPS_IS_REPOSITORY (self), FALSE);
+  g_return_val_if_fail (out_count != NULL, FALSE);
+  LOCKED (self);
+  *out_count = 0;
+  return DPS_REPOSITORY_GET_CLASS (self)->count_null_keys (self, out_count, error);
+}

@@ -238,6 +238,10 @@ gboolean         dps_repository_check_rollups     (DpsRepository           *self
                                                    gboolean                *out_equal,
                                                    char                   **out_detail,
                                                    GError                 **error);
+/* Rows missing a key (transaction_id or event_ts): a quality check. */
+gboolean         dps_repository_count_null_keys   (DpsRepository           *self,
+                                                   gint64                  *out_count,
+                                                   GError                 **error);
 /* Rebuilds every rollup from the base table (after a manual SQL edit). */
 gboolean         dps_repository_rebuild_rollups   (DpsRepository           *self,
                                                    GCancellable            *cancellable,

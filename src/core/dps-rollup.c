@@ -10,19 +10,23 @@ static const DpsRollupSpec specs[] = {
   { "rollup_daily",
     DPS_ROLLUP_DIM_CATEGORY | DPS_ROLLUP_DIM_CITY | DPS_ROLLUP_DIM_STATUS |
     DPS_ROLLUP_DIM_PAYMENT_METHOD,
-    "category, city, status, payment_method" },
+    "category, city, status, payment_method",
+    { DPS_ROLLUP_DIM_CATEGORY, DPS_ROLLUP_DIM_CITY, DPS_ROLLUP_DIM_STATUS, DPS_ROLLUP_DIM_PAYMENT_METHOD } },
   { "rollup_merchant",
     DPS_ROLLUP_DIM_MERCHANT | DPS_ROLLUP_DIM_CATEGORY | DPS_ROLLUP_DIM_CITY |
     DPS_ROLLUP_DIM_STATUS,
-    "merchant, category, city, status" },
+    "merchant, category, city, status",
+    { DPS_ROLLUP_DIM_MERCHANT, DPS_ROLLUP_DIM_CATEGORY, DPS_ROLLUP_DIM_CITY, DPS_ROLLUP_DIM_STATUS } },
   { "rollup_bucket",
     DPS_ROLLUP_DIM_AMOUNT_BUCKET | DPS_ROLLUP_DIM_CATEGORY | DPS_ROLLUP_DIM_CITY |
     DPS_ROLLUP_DIM_STATUS,
-    "amount_bucket, category, city, status" },
+    "amount_bucket, category, city, status",
+    { DPS_ROLLUP_DIM_AMOUNT_BUCKET, DPS_ROLLUP_DIM_CATEGORY, DPS_ROLLUP_DIM_CITY, DPS_ROLLUP_DIM_STATUS } },
   { "rollup_hourly",
     DPS_ROLLUP_DIM_HOUR | DPS_ROLLUP_DIM_CATEGORY | DPS_ROLLUP_DIM_STATUS |
     DPS_ROLLUP_DIM_PAYMENT_METHOD,
-    "event_hour, category, status, payment_method" },
+    "event_hour, category, status, payment_method",
+    { DPS_ROLLUP_DIM_HOUR, DPS_ROLLUP_DIM_CATEGORY, DPS_ROLLUP_DIM_STATUS, DPS_ROLLUP_DIM_PAYMENT_METHOD } },
 };
 
 const DpsRollupSpec *
@@ -30,6 +34,23 @@ dps_rollup_get_specs (guint *n_specs)
 {
   *n_specs = G_N_ELEMENTS (specs);
   return specs;
+}
+
+const char *
+dps_rollup_dim_column (DpsRollupDims dim)
+{
+  switch (dim)
+    {
+    case DPS_ROLLUP_DIM_CATEGORY:       return "category";
+    case DPS_ROLLUP_DIM_CITY:           return "city";
+    case DPS_ROLLUP_DIM_MERCHANT:       return "merchant";
+    case DPS_ROLLUP_DIM_STATUS:         return "status";
+    case DPS_ROLLUP_DIM_PAYMENT_METHOD: return "payment_method";
+    case DPS_ROLLUP_DIM_AMOUNT_BUCKET:  return "amount_bucket";
+    case DPS_ROLLUP_DIM_HOUR:           return "event_hour";
+    default:
+      g_return_val_if_reached (NULL);
+    }
 }
 
 DpsRollupDims

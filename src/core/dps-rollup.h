@@ -23,11 +23,17 @@ typedef enum {
   DPS_ROLLUP_DIM_HOUR           = 1 << 6,
 } DpsRollupDims;
 
+#define DPS_ROLLUP_MAX_DIMS 4
+
 typedef struct {
   const char    *table;        /* rollup_daily, … */
   DpsRollupDims  dims;
   const char    *columns;      /* its dimension columns after event_date, SQL order */
+  DpsRollupDims  order[DPS_ROLLUP_MAX_DIMS];   /* the same, one dimension each */
 } DpsRollupSpec;
+
+/* Column name of one dimension ("category", "event_hour", …). */
+const char          *dps_rollup_dim_column     (DpsRollupDims dim);
 
 /* Several narrow rollups rather than one wide cube, smallest first. */
 const DpsRollupSpec *dps_rollup_get_specs      (guint        *n_specs);

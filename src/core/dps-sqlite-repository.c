@@ -1909,6 +1909,16 @@ dps_sqlite_repository_get_info (DpsRepository      *repository,
   return TRUE;
 }
 
+static gboolean
+dps_sqlite_repository_count_null_keys (DpsRepository  *repository,
+                                       gint64         *out_count,
+                                       GError        **error)
+{
+  return query_int (DPS_SQLITE_REPOSITORY (repository),
+                    "SELECT count(*) FROM transactions WHERE tx_uuid IS NULL "
+                    "OR length(tx_uuid) != 16 OR event_ts IS NULL", out_count, error);
+}
+
 /* ---------------------------------------------------------------------- */
 
 static void
@@ -1941,6 +1951,7 @@ dps_sqlite_repository_class_init (DpsSqliteRepositoryClass *klass)
   repository_class->list_duplicates = dps_sqlite_repository_list_duplicates;
   repository_class->check_rollups = dps_sqlite_repository_check_rollups;
   repository_class->rebuild_rollups = dps_sqlite_repository_rebuild_rollups;
+  repository_class->count_null_keys = dps_sqlite_repository_count_null_keys;
 }
 
 static void

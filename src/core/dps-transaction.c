@@ -180,6 +180,17 @@ dps_uuid_from_string (const char *text,
   return n == 16;
 }
 
+gint64
+dps_uuid_to_key (const guint8 id[16])
+{
+  guint64 v = 0;
+
+  for (guint i = 0; i < 8; i++)
+    v = (v << 8) | id[i];
+  /* Flipping the top bit maps unsigned order onto signed order. */
+  return (gint64) (v ^ G_GUINT64_CONSTANT (0x8000000000000000));
+}
+
 gsize
 dps_format_cents_into (gint64 cents,
                        char   out[32])

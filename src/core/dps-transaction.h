@@ -55,6 +55,11 @@ void             dps_uuid_to_string              (const guint8          id[16],
 gboolean         dps_uuid_from_string            (const char           *text,
                                                   guint8                out[16]);
 
+/* The first 8 bytes of a UUID as a signed integer that sorts like the
+ * UUID: a compact index key (equal keys of different UUIDs are possible
+ * and handled by the repositories). */
+gint64           dps_uuid_to_key                 (const guint8          id[16]);
+
 /* "1234.50" (C locale, always two decimals, leading '-' when negative). */
 char            *dps_format_cents                (gint64                cents);
 /* Writes the same into @out without allocating; returns the length. */

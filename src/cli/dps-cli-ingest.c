@@ -1,0 +1,247 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "dps-cli"
+
+#include "config.h"
+
+#include <glib-unix.h>
+#include <glib/gi18n.h>
+#include <signal.h>
+
+#include "dps-cli.h"
+
+typedef struct {
+  DpsEngine      *engine;
+  GMainLoop      *loop;
+  GCancellable   *cancellable;
+  DpsCliProgress *progress;
+  gint64          total_bytes;    /* -1 when unknown (following, folders) */
+  gboolean        follow;
+  guint           interrupts;
+  GError         *error;
+  gboolean        ok;
+} IngestJob;
+
+static gboolean
+interrupted_cb (gpointer user_data)
+{
+  IngestJob *job = user_data;
+
+  /* First Ctrl-C: stop reading and commit what was read. Second: cancel. */
+  if (job->interrupts++ == 0)
+    dps_engine_stop (job->engine);
+  else
+    g_cancellable_cancel (job->cancellable);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+progress_tick_cb (gpointer user_data)
+{
+  IngestJob *job = user_data;
+  DpsEngineMetrics m;
+  guint64 done, total = 0;
+  double rate;
+
+  dps_engine_get_metrics (job->engine, &m);
+  if (job->total_bytes > 0 && m.rows_read > 0)
+    {
+      /* Estimate the line count from the bytes left. */
+      double bytes_per_line = (double) m.bytes_read / (double) m.rows_read;
+
+      total = (guint64) ((double) job->total_bytes / MAX (bytes_per_line, 1.0));
+    }
+  done = (guint64) (m.rows_loaded + m.rows_rejected + m.rows_duplicate);
+  rate = m.rate_recent > 0 ? m.rate_recent : m.rate_average;
+  dps_cli_progress_update (job->progress,
+                           m.state == DPS_ENGINE_STATE_WAITING && m.waiting_reason[0] != '\0'
+                             ? m.waiting_reason : _("Ingesting"),
+                           done, total, rate, _("rows"));
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+run_finished_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  IngestJob *job = user_data;
+
+  job->ok = dps_engine_run_finish (DPS_ENGINE (object), result, &job->error);
+  g_main_loop_quit (job->loop);
+}
+
+static void
+print_summary (DpsEngine  *engine,
+               const char *what)
+{
+  DpsEngineMetrics m;
+  g_autofree char *loaded = NULL;
+  g_autofree char *rejected = NULL;
+  g_autofree char *duplicates = NULL;
+  g_autofree char *rate = NULL;
+
+  dps_engine_get_metrics (engine, &m);
+  loaded = dps_cli_format_count (m.rows_loaded);
+  rejected = dps_cli_format_count (m.rows_rejected);
+  duplicates = dps_cli_format_count (m.rows_duplicate);
+  rate = dps_cli_format_count ((gint64) m.rate_average);
+  /* Translators: "<file>: loaded 10 rows, rejected 2, duplicates 1 in 1.2 s (8,000 rows/s)" */
+  g_print (_("%s: loaded %s rows, rejected %s, duplicates %s in %.1f s (%s rows/s)\n"),
+           what, loaded, rejected, duplicates, m.elapsed_seconds, rate);
+
+  if (m.rows_rejected > 0)
+    {
+      for (guint i = 0; i < DPS_N_REJECT_REASONS; i++)
+        if (m.rejected_by_reason[i] > 0)
+          {
+            g_autofree char *count = dps_cli_format_count (m.rejected_by_reason[i]);
+
+            g_print ("  %-20s %s\n", dps_reject_reason_to_string (i), count);
+          }
+    }
+}
+
+static gboolean
+ingest_one (DpsRepository          *repository,
+            const char             *path,
+            gboolean                follow,
+            const DpsEngineOptions *options,
+            guint                   poll_ms,
+            GError                **error)
+{
+  g_autoptr(DpsSource) source = NULL;
+  g_autoptr(DpsEngine) engine = NULL;
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(DpsCliProgress) progress = dps_cli_progress_new ();
+  DpsEngineOptions engine_options = *options;
+  IngestJob job = { 0 };
+  guint tick, sigint_id, sigterm_id;
+  gboolean is_folder = g_file_test (path, G_FILE_TEST_IS_DIR);
+
+  if (!is_folder && !g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, DPS_SOURCE_ERROR, DPS_SOURCE_ERROR_NOT_FOUND,
+                   _("Cannot read “%s”: No such file or directory"), path);
+      return FALSE;
+    }
+
+  if (is_folder)
+    {
+      source = dps_folder_source_new (path, options->max_line_length, poll_ms);
+      /* Without --follow, a folder is read as it is now, then the run ends. */
+      engine_options.stop_when_idle = !follow;
+    }
+  else
+    source = dps_file_source_new (path, follow, options->max_line_length, poll_ms);
+
+  engine = dps_engine_new (repository, source, &engine_options);
+  job.engine = engine;
+  job.loop = loop;
+  job.cancellable = cancellable;
+  job.progress = progress;
+  job.follow = follow;
+  job.total_bytes = -1;
+  if (!is_folder && !follow)
+    {
+      g_autoptr(GFile) file = g_file_new_for_path (path);
+      g_autoptr(GFileInfo) info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE,
+                                                     G_FILE_QUERY_INFO_NONE, NULL, NULL);
+      if (info != NULL)
+        job.total_bytes = g_file_info_get_size (info);
+    }
+
+  sigint_id = g_unix_signal_add (SIGINT, interrupted_cb, &job);
+  sigterm_id = g_unix_signal_add (SIGTERM, interrupted_cb, &job);
+  tick = g_timeout_add (200, progress_tick_cb, &job);
+  dps_engine_run_async (engine, cancellable, run_finished_cb, &job);
+  g_main_loop_run (loop);
+  g_source_remove (tick);
+  g_source_remove (sigint_id);
+  g_source_remove (sigterm_id);
+  dps_cli_progress_finish (progress);
+
+  if (!job.ok)
+    {
+      if (g_error_matches (job.error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          print_summary (engine, path);
+          g_printerr (_("dps: cancelled; the next run resumes where this one stopped\n"));
+        }
+      g_propagate_error (error, job.error);
+      return FALSE;
+    }
+
+  print_summary (engine, path);
+  return TRUE;
+}
+
+int
+dps_cli_ingest (int    argc,
+                char **argv)
+{
+  g_autofree char *db = NULL;
+  gboolean follow = FALSE;
+  gint batch_rows = 0, batch_ms = 0, threads = -1, poll_ms = 250;
+  gint64 max_line = DPS_DEFAULT_MAX_LINE_LENGTH;
+  const GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_STRING, &db, N_("Database URI (default: $DPS_DB or the user's database)"), N_("URI") },
+    { "follow", 'f', 0, G_OPTION_ARG_NONE, &follow, N_("Keep reading as files grow or appear, until Ctrl-C"), NULL },
+    { "batch-rows", 0, 0, G_OPTION_ARG_INT, &batch_rows, N_("Rows per committed batch (default 5000)"), N_("N") },
+    { "batch-ms", 0, 0, G_OPTION_ARG_INT, &batch_ms, N_("Commit a batch at least this often (default 500)"), N_("MS") },
+    { "threads", 't', 0, G_OPTION_ARG_INT, &threads, N_("Parser threads; 0 = everything on one thread (default: one per processor)"), N_("N") },
+    { "poll-ms", 0, 0, G_OPTION_ARG_INT, &poll_ms, N_("How often a followed file is checked (default 250)"), N_("MS") },
+    { "max-line-length", 0, 0, G_OPTION_ARG_INT64, &max_line, N_("Longer lines are rejected (default 65536)"), N_("BYTES") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (_("FILE|FOLDER…"));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DpsRepository) repository = NULL;
+  DpsEngineOptions options;
+  gboolean failed = FALSE;
+
+  g_option_context_set_summary (context,
+    _("Validate, enrich and load JSON Lines into the database. Bad lines are kept\n"
+      "as rejects with their reason; a record already stored counts as a duplicate.\n"
+      "An interrupted import resumes where it stopped; a finished one reads the\n"
+      "file again (everything then counts as duplicates)."));
+  g_option_context_set_description (context,
+    _("Examples:\n"
+      "  dps ingest transactions.jsonl\n"
+      "  dps ingest --db sqlite:///tmp/test.db day1.jsonl day2.jsonl\n"
+      "  dps ingest --follow data/queue/\n"));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return dps_cli_fail (error);
+  if (argc < 2)
+    return dps_cli_usage_error ("ingest", _("no file given"));
+  if (batch_rows < 0 || batch_ms < 0 || poll_ms < 10 || max_line < 16)
+    return dps_cli_usage_error ("ingest", _("a numeric option is out of range"));
+
+  dps_engine_options_init (&options);
+  if (batch_rows > 0)
+    options.batch_rows = (guint) batch_rows;
+  if (batch_ms > 0)
+    options.batch_interval_ms = (guint) batch_ms;
+  if (threads >= 0)
+    options.transform_threads = (guint) threads;
+  options.max_line_length = (gsize) max_line;
+
+  repository = dps_cli_open_repository (db, TRUE, &error);
+  if (repository == NULL)
+    return dps_cli_fail (error);
+
+  for (int i = 1; i < argc; i++)
+    {
+      g_autoptr(GError) file_error = NULL;
+
+      if (!ingest_one (repository, argv[i], follow, &options, (guint) poll_ms, &file_error))
+        {
+          if (g_error_matches (file_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+            return DPS_CLI_EXIT_ERROR;
+          dps_cli_fail (file_error);
+          failed = TRUE;
+        }
+    }
+  return failed ? DPS_CLI_EXIT_ERROR : DPS_CLI_EXIT_OK;
+}
