@@ -187,8 +187,8 @@ dps_cli_ingest (int    argc,
   const GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_STRING, &db, N_("Database URI (default: $DPS_DB or the user's database)"), N_("URI") },
     { "follow", 'f', 0, G_OPTION_ARG_NONE, &follow, N_("Keep reading as files grow or appear, until Ctrl-C"), NULL },
-    { "batch-rows", 0, 0, G_OPTION_ARG_INT, &batch_rows, N_("Rows per committed batch (default 5000)"), N_("N") },
-    { "batch-ms", 0, 0, G_OPTION_ARG_INT, &batch_ms, N_("Commit a batch at least this often (default 500)"), N_("MS") },
+    { "batch-rows", 0, 0, G_OPTION_ARG_INT, &batch_rows, N_("Rows per committed batch (default 50000)"), N_("N") },
+    { "batch-ms", 0, 0, G_OPTION_ARG_INT, &batch_ms, N_("Commit a batch at least this often (default 1000, 250 when following)"), N_("MS") },
     { "threads", 't', 0, G_OPTION_ARG_INT, &threads, N_("Parser threads; 0 = everything on one thread (default: one per processor)"), N_("N") },
     { "poll-ms", 0, 0, G_OPTION_ARG_INT, &poll_ms, N_("How often a followed file is checked (default 250)"), N_("MS") },
     { "max-line-length", 0, 0, G_OPTION_ARG_INT64, &max_line, N_("Longer lines are rejected (default 65536)"), N_("BYTES") },
@@ -223,6 +223,8 @@ dps_cli_ingest (int    argc,
     options.batch_rows = (guint) batch_rows;
   if (batch_ms > 0)
     options.batch_interval_ms = (guint) batch_ms;
+  else if (follow)
+    options.batch_interval_ms = 250;   /* lines appear in the database within half a second */
   if (threads >= 0)
     options.transform_threads = (guint) threads;
   options.max_line_length = (gsize) max_line;

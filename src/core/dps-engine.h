@@ -27,7 +27,7 @@ typedef struct {
   gboolean stop_when_idle;      /* end the run when the source has nothing more right now */
 } DpsEngineOptions;
 
-/* 5000 rows / 500 ms batches, one transform thread per processor. */
+/* 50,000 rows / 1 s batches, one transform thread per processor. */
 void dps_engine_options_init (DpsEngineOptions *options);
 
 typedef enum {

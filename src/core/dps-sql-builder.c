@@ -280,7 +280,18 @@ dps_sql_append_filter (DpsSqlBuilder *self,
         }
       if (uuid_prefix_range (search, low, high, &unbounded_high))
         {
-          dps_sql_append (self, " OR (tx_uuid >= ");
+          /* The integer key narrows the range through its index (keys of
+           * colliding UUIDs sit at most 64 after their natural one); the
+           * blob comparison keeps the answer exact. */
+          dps_sql_append (self, " OR (tx_key >= ");
+          dps_sql_param_int (self, dps_uuid_to_key (low));
+          if (!unbounded_high)
+            {
+              dps_sql_append (self, " AND tx_key < ");
+              dps_sql_param_int (self, dps_uuid_to_key (high));
+              dps_sql_append (self, " + 64");
+            }
+          dps_sql_append (self, " AND tx_uuid >= ");
           dps_sql_param_blob (self, low, 16);
           if (!unbounded_high)
             {
@@ -414,7 +425,7 @@ dps_sql_sort_column (DpsSortKey key)
     case DPS_SORT_CITY:           return "city";
     case DPS_SORT_STATUS:         return "status";
     case DPS_SORT_PAYMENT_METHOD: return "payment_method";
-    case DPS_SORT_TRANSACTION_ID: return "tx_uuid";
+    case DPS_SORT_TRANSACTION_ID: return "tx_key";
     default:
       g_return_val_if_reached ("id");
     }

@@ -13,6 +13,7 @@
 
 #include "dps-repository-private.h"
 #include "dps-rollup.h"
+#include "dps-rollup-accumulator.h"
 #include "dps-sql-builder.h"
 #include "dps-sqlite-repository.h"
 #include "dps-sqlite-schema.h"
@@ -29,10 +30,22 @@ struct _DpsSqliteRepository
   GHashTable         *statements;     /* SQL text → sqlite3_stmt*, prepared once */
   GHashTable         *source_ids;     /* source key → id */
   DpsRepositoryFlags  flags;
+  DpsRollupAccumulator *rollups;      /* one batch's new rows, summed */
 
   /* Borrowed for the duration of one call, read by the progress handler. */
   GCancellable       *cancellable;
+
+  /* Checkpoints run on their own thread and connection, so a loading
+   * writer never waits for the fsyncs of moving the WAL into the file. */
+  GThread            *checkpointer;
+  GMutex              checkpoint_lock;
+  GCond               checkpoint_wake;
+  gboolean            checkpoint_due;      /* under checkpoint_lock */
+  gboolean            checkpoint_stop;     /* under checkpoint_lock */
 };
+
+/* WAL size (pages) at which the checkpointer is woken. */
+#define CHECKPOINT_PAGES 16384
 
 G_DEFINE_FINAL_TYPE (DpsSqliteRepository, dps_sqlite_repository, DPS_TYPE_REPOSITORY)
 
@@ -311,6 +324,74 @@ dps_sqlite_repository_migrate (DpsRepository  *repository,
   return TRUE;
 }
 
+static gpointer
+checkpointer_thread (gpointer data)
+{
+  DpsSqliteRepository *self = data;
+  sqlite3 *db = NULL;
+
+  if (sqlite3_open_v2 (self->path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+    {
+      g_warning ("Cannot open %s for checkpoints: %s", self->path, sqlite3_errmsg (db));
+      sqlite3_close (db);
+      return NULL;
+    }
+  sqlite3_busy_timeout (db, 1000);
+
+  g_mutex_lock (&self->checkpoint_lock);
+  while (!self->checkpoint_stop)
+    {
+      if (!self->checkpoint_due)
+        g_cond_wait_until (&self->checkpoint_wake, &self->checkpoint_lock,
+                           g_get_monotonic_time () + 2 * G_USEC_PER_SEC);
+      if (self->checkpoint_stop)
+        break;
+      self->checkpoint_due = FALSE;
+      g_mutex_unlock (&self->checkpoint_lock);
+      /* PASSIVE never blocks the writer or readers: it copies what it can. */
+      sqlite3_wal_checkpoint_v2 (db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+      g_mutex_lock (&self->checkpoint_lock);
+    }
+  g_mutex_unlock (&self->checkpoint_lock);
+
+  sqlite3_close (db);
+  return NULL;
+}
+
+static int
+wal_hook_cb (void       *user_data,
+             sqlite3    *db,
+             const char *name,
+             int         pages)
+{
+  DpsSqliteRepository *self = user_data;
+
+  if (pages < CHECKPOINT_PAGES)
+    return SQLITE_OK;
+
+  g_mutex_lock (&self->checkpoint_lock);
+  if (self->checkpointer == NULL && !self->checkpoint_stop)
+    self->checkpointer = g_thread_new ("dps-checkpoint", checkpointer_thread, self);
+  self->checkpoint_due = TRUE;
+  g_cond_signal (&self->checkpoint_wake);
+  g_mutex_unlock (&self->checkpoint_lock);
+  return SQLITE_OK;
+}
+
+static void
+stop_checkpointer (DpsSqliteRepository *self)
+{
+  GThread *thread;
+
+  g_mutex_lock (&self->checkpoint_lock);
+  self->checkpoint_stop = TRUE;
+  g_cond_signal (&self->checkpoint_wake);
+  thread = g_steal_pointer (&self->checkpointer);
+  g_mutex_unlock (&self->checkpoint_lock);
+  if (thread != NULL)
+    g_thread_join (thread);
+}
+
 static void
 finalize_statement (gpointer data)
 {
@@ -322,8 +403,12 @@ dps_sqlite_repository_finalize (GObject *object)
 {
   DpsSqliteRepository *self = DPS_SQLITE_REPOSITORY (object);
 
+  stop_checkpointer (self);
+  g_mutex_clear (&self->checkpoint_lock);
+  g_cond_clear (&self->checkpoint_wake);
   g_clear_pointer (&self->statements, g_hash_table_unref);
   g_clear_pointer (&self->source_ids, g_hash_table_unref);
+  g_clear_pointer (&self->rollups, dps_rollup_accumulator_free);
   if (self->db != NULL)
     {
       /* A clean close checkpoints the WAL into the database file. */
@@ -406,23 +491,113 @@ raw_hash (const guint8 *data,
   return (gint64) (h >> 1);
 }
 
+/* Keys of UUIDs sharing their first 8 bytes are moved to the next free
+ * key; lookups scan this many keys from the natural one. */
+#define KEY_PROBES 64
+
+/* Whether @id is stored, looking through its possible keys. */
+static gboolean
+uuid_is_stored (DpsSqliteRepository  *self,
+                const guint8          id[16],
+                gint64                key,
+                gboolean             *out_stored,
+                GError              **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "SELECT 1 FROM transactions WHERE tx_key >= ?1 AND tx_key < ?1 + ?2 "
+                                "AND tx_uuid = ?3 LIMIT 1", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, key);
+  sqlite3_bind_int64 (stmt, 2, key < G_MAXINT64 - KEY_PROBES ? KEY_PROBES : G_MAXINT64 - key);
+  sqlite3_bind_blob (stmt, 3, id, 16, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return set_error (self, rc, error, _("look for duplicates"));
+  *out_stored = rc == SQLITE_ROW;
+  return TRUE;
+}
+
+/* Inserts one row under @key or, when another UUID holds it, the next
+ * free key. *out_inserted is FALSE for a duplicate. */
+static gboolean
+insert_transaction (DpsSqliteRepository  *self,
+                    sqlite3_stmt         *insert,
+                    const DpsTransaction *tx,
+                    gint64                now,
+                    gboolean             *out_inserted,
+                    GError              **error)
+{
+  gint64 key = dps_uuid_to_key (tx->id);
+
+  sqlite3_bind_blob (insert, 2, tx->id, 16, SQLITE_STATIC);
+  sqlite3_bind_int64 (insert, 3, tx->event_ts);
+  sqlite3_bind_int (insert, 4, tx->event_date);
+  sqlite3_bind_int (insert, 5, tx->event_hour);
+  sqlite3_bind_int (insert, 6, tx->event_dayofweek);
+  sqlite3_bind_int64 (insert, 7, tx->user_id);
+  sqlite3_bind_int64 (insert, 8, tx->amount_cents);
+  sqlite3_bind_int (insert, 9, tx->amount_bucket);
+  sqlite3_bind_text (insert, 10, tx->merchant, -1, SQLITE_STATIC);
+  sqlite3_bind_text (insert, 11, tx->category, -1, SQLITE_STATIC);
+  sqlite3_bind_text (insert, 12, tx->city, -1, SQLITE_STATIC);
+  sqlite3_bind_int (insert, 13, tx->status);
+  sqlite3_bind_int (insert, 14, tx->payment_method);
+  sqlite3_bind_text (insert, 15, tx->currency, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (insert, 16, now);
+
+  for (guint probe = 0; probe < KEY_PROBES && key < G_MAXINT64; probe++, key++)
+    {
+      gboolean stored = FALSE;
+      int rc;
+
+      sqlite3_bind_int64 (insert, 1, key);
+      rc = sqlite3_step (insert);
+      sqlite3_reset (insert);
+      if (rc != SQLITE_DONE)
+        return set_error (self, rc, error, _("store transactions"));
+      if (sqlite3_changes (self->db) == 1)
+        {
+          *out_inserted = TRUE;
+          return TRUE;
+        }
+      /* The key is taken: by this UUID (a duplicate) or by another one
+       * with the same first 8 bytes (try the next key). */
+      if (probe == 0)
+        {
+          if (!uuid_is_stored (self, tx->id, key, &stored, error))
+            return FALSE;
+          if (stored)
+            {
+              *out_inserted = FALSE;
+              return TRUE;
+            }
+        }
+    }
+
+  g_set_error (error, DPS_REPOSITORY_ERROR, DPS_REPOSITORY_ERROR_FAILED,
+               _("Could not store transaction: too many identifiers share its first 8 bytes"));
+  return FALSE;
+}
+
 static gboolean
 insert_rows (DpsSqliteRepository  *self,
              DpsBatch             *batch,
              gint64                now,
              DpsBatchResult       *result,
-             gint64               *first_id,
-             gint64               *last_id,
              GError              **error)
 {
   sqlite3_stmt *insert, *payload, *duplicate;
 
   insert = prepare (self,
-                    "INSERT INTO transactions (tx_uuid, event_ts, event_date, event_hour, "
+                    "INSERT INTO transactions (tx_key, tx_uuid, event_ts, event_date, event_hour, "
                     "event_dow, user_id, amount_cents, amount_bucket, merchant, category, "
                     "city, status, payment_method, currency, ingested_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                    "ON CONFLICT (tx_uuid) DO NOTHING", error);
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                    "ON CONFLICT (tx_key) DO NOTHING", error);
   if (insert == NULL)
     return FALSE;
   payload = prepare (self,
@@ -433,53 +608,32 @@ insert_rows (DpsSqliteRepository  *self,
   duplicate = prepare (self,
                        "INSERT INTO duplicate_transactions "
                        "(tx_uuid, arrivals, first_seen, last_seen, last_source_id) "
-                       "SELECT tx_uuid, 2, ingested_at, ?2, ?3 FROM transactions WHERE tx_uuid = ?1 "
+                       "SELECT tx_uuid, 2, ingested_at, ?3, ?4 FROM transactions "
+                       "WHERE tx_key >= ?1 AND tx_key < ?1 + 64 AND tx_uuid = ?2 "
                        "ON CONFLICT (tx_uuid) DO UPDATE SET arrivals = arrivals + 1, "
                        "last_seen = excluded.last_seen, last_source_id = excluded.last_source_id",
                        error);
   if (duplicate == NULL)
     return FALSE;
 
-  *first_id = 0;
-  *last_id = 0;
+  dps_rollup_accumulator_reset (self->rollups);
 
   for (guint i = 0; i < batch->rows->len; i++)
     {
       const DpsBatchRow *row = &g_array_index (batch->rows, DpsBatchRow, i);
       const DpsTransaction *tx = &row->tx;
+      gboolean inserted = FALSE;
       int rc;
 
-      sqlite3_bind_blob (insert, 1, tx->id, 16, SQLITE_STATIC);
-      sqlite3_bind_int64 (insert, 2, tx->event_ts);
-      sqlite3_bind_int (insert, 3, tx->event_date);
-      sqlite3_bind_int (insert, 4, tx->event_hour);
-      sqlite3_bind_int (insert, 5, tx->event_dayofweek);
-      sqlite3_bind_int64 (insert, 6, tx->user_id);
-      sqlite3_bind_int64 (insert, 7, tx->amount_cents);
-      sqlite3_bind_int (insert, 8, tx->amount_bucket);
-      sqlite3_bind_text (insert, 9, tx->merchant, -1, SQLITE_STATIC);
-      sqlite3_bind_text (insert, 10, tx->category, -1, SQLITE_STATIC);
-      sqlite3_bind_text (insert, 11, tx->city, -1, SQLITE_STATIC);
-      sqlite3_bind_int (insert, 12, tx->status);
-      sqlite3_bind_int (insert, 13, tx->payment_method);
-      sqlite3_bind_text (insert, 14, tx->currency, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (insert, 15, now);
+      if (!insert_transaction (self, insert, tx, now, &inserted, error))
+        return FALSE;
 
-      rc = sqlite3_step (insert);
-      sqlite3_reset (insert);
-      if (rc != SQLITE_DONE)
-        return set_error (self, rc, error, _("store transactions"));
-
-      if (sqlite3_changes (self->db) == 1)
+      if (inserted)
         {
-          gint64 id = sqlite3_last_insert_rowid (self->db);
-
-          if (*first_id == 0)
-            *first_id = id;
-          *last_id = id;
           result->loaded++;
+          dps_rollup_accumulator_add (self->rollups, tx);
 
-          sqlite3_bind_int64 (payload, 1, id);
+          sqlite3_bind_int64 (payload, 1, sqlite3_last_insert_rowid (self->db));
           bind_position (payload, 2, &row->position);
           sqlite3_bind_text (payload, 6, tx->payload != NULL ? tx->payload : "", -1, SQLITE_STATIC);
           rc = sqlite3_step (payload);
@@ -491,12 +645,13 @@ insert_rows (DpsSqliteRepository  *self,
         {
           result->duplicates++;
 
-          sqlite3_bind_blob (duplicate, 1, tx->id, 16, SQLITE_STATIC);
-          sqlite3_bind_int64 (duplicate, 2, now);
+          sqlite3_bind_int64 (duplicate, 1, dps_uuid_to_key (tx->id));
+          sqlite3_bind_blob (duplicate, 2, tx->id, 16, SQLITE_STATIC);
+          sqlite3_bind_int64 (duplicate, 3, now);
           if (row->position.source_id != 0)
-            sqlite3_bind_int64 (duplicate, 3, row->position.source_id);
+            sqlite3_bind_int64 (duplicate, 4, row->position.source_id);
           else
-            sqlite3_bind_null (duplicate, 3);
+            sqlite3_bind_null (duplicate, 4);
           rc = sqlite3_step (duplicate);
           sqlite3_reset (duplicate);
           if (rc != SQLITE_DONE)
@@ -506,37 +661,65 @@ insert_rows (DpsSqliteRepository  *self,
   return TRUE;
 }
 
-/* Adds the rows with ids in [first_id, last_id] (this batch's new rows)
- * to every rollup, in the load transaction. */
+typedef struct {
+  DpsSqliteRepository *self;
+  GError              *error;
+} UpsertState;
+
+static void
+upsert_group_cb (const DpsRollupSpec  *spec,
+                 const DpsRollupGroup *group,
+                 gpointer              user_data)
+{
+  UpsertState *state = user_data;
+  DpsSqliteRepository *self = state->self;
+  g_autofree char *sql = NULL;
+  sqlite3_stmt *stmt;
+  int column = 2;
+
+  if (state->error != NULL)
+    return;
+
+  sql = g_strdup_printf ("INSERT INTO %s (event_date, %s, tx_count, amount_cents) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET "
+                         "tx_count = tx_count + excluded.tx_count, "
+                         "amount_cents = amount_cents + excluded.amount_cents",
+                         spec->table, spec->columns);
+  stmt = prepare (self, sql, &state->error);
+  if (stmt == NULL)
+    return;
+
+  sqlite3_bind_int (stmt, 1, group->event_date);
+  for (guint i = 0; i < DPS_ROLLUP_MAX_DIMS; i++, column++)
+    switch (spec->order[i])
+      {
+      case DPS_ROLLUP_DIM_CATEGORY:       sqlite3_bind_text (stmt, column, group->category, -1, SQLITE_STATIC); break;
+      case DPS_ROLLUP_DIM_CITY:           sqlite3_bind_text (stmt, column, group->city, -1, SQLITE_STATIC); break;
+      case DPS_ROLLUP_DIM_MERCHANT:       sqlite3_bind_text (stmt, column, group->merchant, -1, SQLITE_STATIC); break;
+      case DPS_ROLLUP_DIM_STATUS:         sqlite3_bind_int (stmt, column, group->status); break;
+      case DPS_ROLLUP_DIM_PAYMENT_METHOD: sqlite3_bind_int (stmt, column, group->payment_method); break;
+      case DPS_ROLLUP_DIM_AMOUNT_BUCKET:  sqlite3_bind_int (stmt, column, group->amount_bucket); break;
+      case DPS_ROLLUP_DIM_HOUR:           sqlite3_bind_int (stmt, column, group->event_hour); break;
+      default:
+        g_assert_not_reached ();
+      }
+  sqlite3_bind_int64 (stmt, column++, group->tx_count);
+  sqlite3_bind_int64 (stmt, column, group->amount_cents);
+  step_done (self, stmt, &state->error, _("update the summaries"));
+}
+
+/* Adds this batch's new rows, summed in memory, to every rollup. */
 static gboolean
 update_rollups (DpsSqliteRepository  *self,
-                gint64                first_id,
-                gint64                last_id,
                 GError              **error)
 {
-  guint n_specs;
-  const DpsRollupSpec *specs = dps_rollup_get_specs (&n_specs);
+  UpsertState state = { self, NULL };
 
-  for (guint i = 0; i < n_specs; i++)
+  dps_rollup_accumulator_foreach (self->rollups, upsert_group_cb, &state);
+  if (state.error != NULL)
     {
-      g_autofree char *sql = NULL;
-      sqlite3_stmt *stmt;
-
-      sql = g_strdup_printf ("INSERT INTO %s (event_date, %s, tx_count, amount_cents) "
-                             "SELECT event_date, %s, count(*), sum(amount_cents) "
-                             "FROM transactions WHERE id BETWEEN ? AND ? "
-                             "GROUP BY event_date, %s "
-                             "ON CONFLICT DO UPDATE SET tx_count = tx_count + excluded.tx_count, "
-                             "amount_cents = amount_cents + excluded.amount_cents",
-                             specs[i].table, specs[i].columns, specs[i].columns,
-                             specs[i].columns);
-      stmt = prepare (self, sql, error);
-      if (stmt == NULL)
-        return FALSE;
-      sqlite3_bind_int64 (stmt, 1, first_id);
-      sqlite3_bind_int64 (stmt, 2, last_id);
-      if (!step_done (self, stmt, error, _("update the summaries")))
-        return FALSE;
+      g_propagate_error (error, state.error);
+      return FALSE;
     }
   return TRUE;
 }
@@ -663,7 +846,6 @@ dps_sqlite_repository_write_batch (DpsRepository   *repository,
 {
   DpsSqliteRepository *self = DPS_SQLITE_REPOSITORY (repository);
   gint64 now = g_get_real_time ();
-  gint64 first_id = 0, last_id = 0;
   int rc;
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
@@ -675,8 +857,8 @@ dps_sqlite_repository_write_batch (DpsRepository   *repository,
   if (rc != SQLITE_OK)
     return set_error (self, rc, error, _("start a transaction"));
 
-  if (!insert_rows (self, batch, now, result, &first_id, &last_id, error) ||
-      (first_id > 0 && !update_rollups (self, first_id, last_id, error)) ||
+  if (!insert_rows (self, batch, now, result, error) ||
+      !update_rollups (self, error) ||
       !insert_rejects (self, batch, now, result, error) ||
       !store_checkpoints (self, batch, now, error) ||
       !count_run (self, batch, result, error))
@@ -1282,9 +1464,9 @@ sort_index (DpsSortKey key)
   switch (key)
     {
     case DPS_SORT_EVENT_TS:       return "transactions_event_ts";
-    case DPS_SORT_AMOUNT:         return "transactions_amount";
-    case DPS_SORT_USER_ID:        return "transactions_user";
-    case DPS_SORT_TRANSACTION_ID: return "transactions_uuid";
+    case DPS_SORT_TRANSACTION_ID: return "transactions_key";
+    case DPS_SORT_AMOUNT:
+    case DPS_SORT_USER_ID:
     case DPS_SORT_INGESTED_AT:
     case DPS_SORT_MERCHANT:
     case DPS_SORT_CATEGORY:
@@ -1314,7 +1496,7 @@ bind_sort_value (DpsSqlBuilder *b,
     case DPS_SORT_CITY:           dps_sql_param_text (b, tx->city); break;
     case DPS_SORT_STATUS:         dps_sql_param_int (b, tx->status); break;
     case DPS_SORT_PAYMENT_METHOD: dps_sql_param_int (b, tx->payment_method); break;
-    case DPS_SORT_TRANSACTION_ID: dps_sql_param_blob (b, tx->id, 16); break;
+    case DPS_SORT_TRANSACTION_ID: dps_sql_param_int (b, dps_uuid_to_key (tx->id)); break;
     default:
       g_assert_not_reached ();
     }
@@ -1479,10 +1661,12 @@ dps_sqlite_repository_get_row (DpsRepository  *repository,
                   "t.status, t.payment_method, t.currency, t.ingested_at, "
                   "p.payload, s.source_key, p.source_offset, p.source_line, p.source_partition "
                   "FROM transactions t LEFT JOIN transaction_payloads p ON p.id = t.id "
-                  "LEFT JOIN sources s ON s.id = p.source_id WHERE t.tx_uuid = ?", error);
+                  "LEFT JOIN sources s ON s.id = p.source_id "
+                  "WHERE t.tx_key >= ?1 AND t.tx_key < ?1 + 64 AND t.tx_uuid = ?2", error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_blob (stmt, 1, id, 16, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 1, dps_uuid_to_key (id));
+  sqlite3_bind_blob (stmt, 2, id, 16, SQLITE_STATIC);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     {
@@ -1959,6 +2143,9 @@ dps_sqlite_repository_init (DpsSqliteRepository *self)
 {
   self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, finalize_statement);
   self->source_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->rollups = dps_rollup_accumulator_new ();
+  g_mutex_init (&self->checkpoint_lock);
+  g_cond_init (&self->checkpoint_wake);
 }
 
 DpsRepository *
@@ -2031,6 +2218,8 @@ dps_sqlite_repository_open (const char          *path,
   if (!exec (self, "PRAGMA cache_size = -32768", error, _("configure the database")) ||
       !exec (self, "PRAGMA temp_store = FILE", error, _("configure the database")))
     return NULL;
+  if (!(flags & DPS_REPOSITORY_FLAGS_READ_ONLY))
+    sqlite3_wal_hook (self->db, wal_hook_cb, self);
 
   basename = g_path_get_basename (self->path);
   dps_repository_set_display_name (DPS_REPOSITORY (self), basename);

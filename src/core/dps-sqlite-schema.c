@@ -23,7 +23,10 @@ static const char *const migrations[] = {
   ");"
 
   "CREATE TABLE transactions ("
-X
+  "  id INTEGER PRIMARY KEY,"
+  "  tx_key INTEGER NOT NULL,"
+  "  tx_uuid BLOB NOT NULL,"
+  "  event_ts INTEGER NOT NULL,"
   "  event_date INTEGER NOT NULL,"
   "  event_hour INTEGER NOT NULL,"
   "  event_dow INTEGER NOT NULL,"
