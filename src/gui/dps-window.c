@@ -65,6 +65,10 @@ struct _DpsWindow
 
   /* Closing waits for runs to commit what they read. */
   gboolean              closing;
+
+  /* DPS_DEBUG_FRAMES: tell stderr when the first frames are painted. */
+  gulong                debug_paint_id;
+  gboolean              debug_first_done;
 };
 
 G_DEFINE_FINAL_TYPE (DpsWindow, dps_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -1212,6 +1216,35 @@ maybe_finish_closing (DpsWindow *self)
     g_application_release (G_APPLICATION (application));
 }
 
+/* With DPS_DEBUG_FRAMES set, the first frame and the first frame past
+ * the loading state are reported on stderr, for start-up benchmarks. */
+static void
+debug_after_paint_cb (GdkFrameClock *clock,
+                      DpsWindow     *self)
+{
+  const char *state = gtk_stack_get_visible_child_name (self->main_stack);
+
+  if (!self->debug_first_done)
+    {
+      self->debug_first_done = TRUE;
+      g_printerr ("dps-debug: first-frame %" G_GINT64_FORMAT " state=%s\n", g_get_monotonic_time (), state);
+    }
+  if (g_strcmp0 (state, "loading") != 0)
+    {
+      g_printerr ("dps-debug: content-frame %" G_GINT64_FORMAT " state=%s\n", g_get_monotonic_time (), state);
+      g_clear_signal_handler (&self->debug_paint_id, clock);
+    }
+}
+
+static void
+debug_realized_cb (GtkWidget *widget,
+                   DpsWindow *self)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
+
+  self->debug_paint_id = g_signal_connect_object (clock, "after-paint", G_CALLBACK (debug_after_paint_cb), self, 0);
+}
+
 /* --- overrides ------------------------------------------------------------------ */
 
 static void
@@ -1390,6 +1423,9 @@ dps_window_init (DpsWindow *self)
   g_signal_connect (self->runner, "notify::status", G_CALLBACK (runner_changed_cb), self);
   g_signal_connect (self->runner, "notify::active", G_CALLBACK (runner_changed_cb), self);
   g_signal_connect (self->runner, "notify::busy", G_CALLBACK (runner_changed_cb), self);
+
+  if (g_getenv ("DPS_DEBUG_FRAMES") != NULL)
+    g_signal_connect (self, "realize", G_CALLBACK (debug_realized_cb), self);
 
   install_pages (self);
   show_state (self, "loading");

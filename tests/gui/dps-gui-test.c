@@ -94,11 +94,9 @@ start_xvfb (void)
 }
 
 void
-dps_gui_test_init (int    *argc,
-                   char ***argv)
+dps_gui_test_setup_environment (void)
 {
   g_autoptr(GError) error = NULL;
-  const char *localedir = g_getenv ("DPS_TEST_LOCALEDIR");
   g_autofree char *home = NULL;
   g_autofree char *runtime = NULL;
 
@@ -134,6 +132,15 @@ dps_gui_test_init (int    *argc,
       g_printerr ("No display and no Xvfb: skipped\n");
       exit (77);
     }
+}
+
+void
+dps_gui_test_init (int    *argc,
+                   char ***argv)
+{
+  const char *localedir = g_getenv ("DPS_TEST_LOCALEDIR");
+
+  dps_gui_test_setup_environment ();
 
   bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");

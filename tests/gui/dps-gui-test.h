@@ -15,6 +15,9 @@ G_BEGIN_DECLS
  * when no display can be had. */
 void         dps_gui_test_init              (int          *argc,
                                              char       ***argv);
+/* Only the private folders, environment and display, without GTK: for
+ * programs that start the application as a process of its own. */
+void         dps_gui_test_setup_environment (void);
 /* The private folder of this test program (HOME lives in it). */
 const char  *dps_gui_test_get_tmpdir        (void);
 /* A new path in the private folder, "name" made unique. */

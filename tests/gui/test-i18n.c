@@ -93,9 +93,13 @@ test_french_window (void)
 static void
 test_french_amount (void)
 {
-  g_autofree char *amount = dps_format_amount (123450);
+  g_autofree char *amount = NULL;
 
+  /* gtk_test_init() runs the tests in en_US: switch to the user's locale. */
+  g_assert_nonnull (setlocale (LC_ALL, "fr_FR.UTF-8"));
+  amount = dps_format_amount (123450);
   g_assert_cmpstr (amount, ==, "1\u202f234,50\u00a0€");
+  setlocale (LC_ALL, "en_US.UTF-8");
 }
 
 int
