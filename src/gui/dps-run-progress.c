@@ -67,8 +67,8 @@ update (DpsRunProgress *self)
     dps_engine_get_metrics (engine, &m);
 
   set_label (self->title_label, dps_run_job_get_title (self->job));
-  if (label == NULL)
-    set_label (self->subtitle_label, "");
+  if (label == NULL || (n == 1 && strstr (dps_run_job_get_title (self->job), label) != NULL))
+    set_label (self->subtitle_label, "");   /* the title says it */
   else if (n > 1)
     {
       /* TRANSLATORS: the file being read, then its rank: "day2.jsonl — 2 of 3" */

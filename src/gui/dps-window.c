@@ -205,12 +205,17 @@ update_title (DpsWindow *self)
       g_autofree char *title = g_strdup_printf (_("%s — Data Pipeline Streaming"), name);
 
       gtk_window_set_title (GTK_WINDOW (self), title);
+      /* AdwViewSwitcherTitle is deprecated from libadwaita 1.4 on; Debian 12 has 1.2. */
+      G_GNUC_BEGIN_IGNORE_DEPRECATIONS
       adw_view_switcher_title_set_subtitle (self->switcher_title, name);
+      G_GNUC_END_IGNORE_DEPRECATIONS
     }
   else
     {
       gtk_window_set_title (GTK_WINDOW (self), _("Data Pipeline Streaming"));
+      G_GNUC_BEGIN_IGNORE_DEPRECATIONS
       adw_view_switcher_title_set_subtitle (self->switcher_title, NULL);
+      G_GNUC_END_IGNORE_DEPRECATIONS
     }
 }
 
@@ -222,7 +227,9 @@ show_state (DpsWindow  *self,
 
   gtk_stack_set_visible_child_name (self->main_stack, state);
   gtk_spinner_set_spinning (self->loading_spinner, g_str_equal (state, "loading"));
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
   adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title, views);
+  G_GNUC_END_IGNORE_DEPRECATIONS
   gtk_widget_set_visible (GTK_WIDGET (self->switcher_bar), views);
 }
 

@@ -334,6 +334,7 @@ test_cancel (Fixture       *fixture,
   progress_label = dps_gui_test_find_label (GTK_WIDGET (fixture->window), "rows read");
   g_assert_nonnull (progress_label);
   g_assert_nonnull (dps_gui_test_find_label (GTK_WIDGET (fixture->window), "large.jsonl"));
+  g_free (dps_gui_test_save_screenshot (GTK_WIDGET (fixture->window), "window-importing"));
 
   g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "cancel-jobs", NULL);
   wait_for_label (fixture, "Cancelled:");
