@@ -176,6 +176,13 @@ dps_jsonl_reader_next (DpsJsonlReader  *self,
               if (self->end - self->start > available)
                 continue;
             }
+          /* A growing file may hold only the start of its BOM yet (or
+           * nothing at all): decide once it has more. */
+          if (available < 3 && !self->final && memcmp (data, "\xEF\xBB\xBF", available) == 0)
+            {
+              self->eof = FALSE;
+              return DPS_READ_END;
+            }
           self->at_stream_start = FALSE;
           if (available >= 3 && memcmp (data, "\xEF\xBB\xBF", 3) == 0)
             {
