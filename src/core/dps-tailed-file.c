@@ -31,7 +31,14 @@ struct _DpsTailedFile
   gboolean        complete;        /* one-shot: the end was reached */
   gboolean        end_reported;
   gboolean        draining;        /* following: the path now names another file */
+  gboolean        caught_up;       /* following: the last read reached the end */
   gint64          size;            /* last size seen */
+
+  /* Following: the bytes before fingerprint_offset as they were read, to
+   * tell a file rewritten in place (truncated, then grown again) from a
+   * file that only grew. */
+  char           *fingerprint;
+  gint64          fingerprint_offset;
 };
 
 static gboolean
@@ -87,6 +94,16 @@ dps_tailed_file_new (const char *path,
   return self;
 }
 
+static void
+set_fingerprint (DpsTailedFile *self,
+                 gint64         offset,
+                 const char    *fingerprint)
+{
+  g_free (self->fingerprint);
+  self->fingerprint = g_strdup (fingerprint);
+  self->fingerprint_offset = fingerprint != NULL ? offset : 0;
+}
+
 void
 dps_tailed_file_close (DpsTailedFile *self)
 {
@@ -103,6 +120,7 @@ dps_tailed_file_free (DpsTailedFile *self)
   if (self == NULL)
     return;
   dps_tailed_file_close (self);
+  g_free (self->fingerprint);
   g_free (self->path);
   g_free (self->key);
   g_free (self);
@@ -149,6 +167,8 @@ open_at (DpsTailedFile  *self,
   self->ino = st.st_ino;
   self->size = st.st_size;
   self->draining = FALSE;
+  self->caught_up = FALSE;
+  set_fingerprint (self, 0, NULL);
   self->stream = g_unix_input_stream_new (self->fd, FALSE);
   self->reader = dps_jsonl_reader_new (self->stream, offset, line, self->max_line_length);
   dps_jsonl_reader_set_final (self->reader, !self->follow);
@@ -186,8 +206,12 @@ dps_tailed_file_open (DpsTailedFile  *self,
         g_debug ("%s changed since its checkpoint: reading it from the start", self->path);
     }
 
-  if (offset > 0 && !open_at (self, offset, line, error))
-    return FALSE;
+  if (offset > 0)
+    {
+      if (!open_at (self, offset, line, error))
+        return FALSE;
+      set_fingerprint (self, offset, checkpoint->fingerprint);
+    }
   self->complete = FALSE;
   self->end_reported = FALSE;
   return TRUE;
@@ -203,14 +227,18 @@ add_checkpoint (DpsTailedFile *self,
   checkpoint->line = dps_jsonl_reader_get_line (self->reader);
   checkpoint->fingerprint = dps_tailed_file_fingerprint (self->fd, checkpoint->offset);
   checkpoint->complete = self->complete;
+  if (self->follow)
+    set_fingerprint (self, checkpoint->offset, checkpoint->fingerprint);
   dps_chunk_set_checkpoint (chunk, checkpoint);
 }
 
-/* Following: what the path names now, compared with the open file. */
+/* Following, before reading what was added since the end was reached:
+ * what the path names now, compared with the open file, and whether the
+ * open file still holds what was read from it. */
 static gboolean
-check_rotation (DpsTailedFile  *self,
-                gboolean       *reopen_at_start,
-                GError        **error)
+check_file (DpsTailedFile  *self,
+            gboolean       *reopen_at_start,
+            GError        **error)
 {
   struct stat path_st, fd_st;
 
@@ -238,6 +266,16 @@ check_rotation (DpsTailedFile  *self,
     {
       /* Truncated in place: everything before was read; start over. */
       *reopen_at_start = TRUE;
+    }
+  else if (self->fingerprint != NULL)
+    {
+      g_autofree char *now = dps_tailed_file_fingerprint (self->fd, self->fingerprint_offset);
+
+      /* Truncated and written again past where the reader stands (a
+       * copytruncate between two polls): the bytes read are gone, and
+       * the new ones must be read from the start, not from the middle. */
+      if (g_strcmp0 (now, self->fingerprint) != 0)
+        *reopen_at_start = TRUE;
     }
   self->size = fd_st.st_size;
   return TRUE;
@@ -269,6 +307,23 @@ dps_tailed_file_read (DpsTailedFile  *self,
           return DPS_SOURCE_DATA;
         }
       return DPS_SOURCE_END;
+    }
+
+  /* Before reading anything new, make sure it follows what was read. */
+  if (self->follow && self->caught_up && !self->draining)
+    {
+      gboolean reopen;
+
+      self->caught_up = FALSE;
+      if (!check_file (self, &reopen, error))
+        return DPS_SOURCE_FAILED;
+      if (reopen && !open_at (self, 0, 0, error))
+        return DPS_SOURCE_FAILED;
+      if (self->draining)
+        {
+          /* Rotated: whatever the old file still holds is final. */
+          dps_jsonl_reader_set_final (self->reader, TRUE);
+        }
     }
 
   start_offset = dps_jsonl_reader_get_offset (self->reader);
@@ -309,8 +364,6 @@ dps_tailed_file_read (DpsTailedFile  *self,
 
       if (self->draining)
         {
-          gboolean reopen;
-
           /* The old file is read to its end: switch to the new one, if any. */
           if (g_file_test (self->path, G_FILE_TEST_EXISTS))
             {
@@ -323,38 +376,16 @@ dps_tailed_file_read (DpsTailedFile  *self,
               if (!open_at (self, 0, 0, error))
                 return DPS_SOURCE_FAILED;
               start_offset = 0;
-              (void) reopen;
               continue;
             }
           break;
         }
-      else
-        {
-          gboolean reopen;
 
-          if (!check_rotation (self, &reopen, error))
-            return DPS_SOURCE_FAILED;
-          if (reopen)
-            {
-              chunk->bytes += (gsize) (dps_jsonl_reader_get_offset (self->reader) - start_offset);
-              if (n > 0)
-                {
-                  add_checkpoint (self, chunk);
-                  return DPS_SOURCE_DATA;
-                }
-              if (!open_at (self, 0, 0, error))
-                return DPS_SOURCE_FAILED;
-              start_offset = 0;
-              continue;
-            }
-          if (self->draining)
-            {
-              /* Rotated: whatever the old file still holds is final. */
-              dps_jsonl_reader_set_final (self->reader, TRUE);
-              continue;
-            }
-          break;
-        }
+      /* Caught up. Whether the file was rotated, truncated or rewritten
+       * is checked before the next read, so that nothing written in the
+       * meantime is read from the wrong place. */
+      self->caught_up = TRUE;
+      break;
     }
 
   chunk->bytes += (gsize) (dps_jsonl_reader_get_offset (self->reader) - start_offset);
