@@ -144,6 +144,24 @@ pause_for (DpsEngine *self,
     }
 }
 
+/* Sleeps up to @ms, waking early only when cancelled: a stopped run still
+ * commits what it read, and its retries keep their backoff. */
+static void
+backoff_for (DpsEngine *self,
+             guint      ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) ms * 1000;
+
+  while (!g_cancellable_is_cancelled (self->cancellable))
+    {
+      gint64 left = deadline - g_get_monotonic_time ();
+
+      if (left <= 0)
+        break;
+      g_usleep ((gulong) MIN (left, (gint64) 20000));
+    }
+}
+
 static void
 flight_cancelled_cb (GCancellable *cancellable,
                      gpointer      user_data)
@@ -403,7 +421,7 @@ sink_flush (DpsEngine *self,
           g_mutex_lock (&self->lock);
           self->metrics.retries++;
           g_mutex_unlock (&self->lock);
-          pause_for (self, (guint) backoff_ms (attempt));
+          backoff_for (self, (guint) backoff_ms (attempt));
           attempt++;
           continue;
         }
