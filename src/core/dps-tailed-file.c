@@ -45,6 +45,7 @@ struct _DpsTailedFile
   gboolean        end_reported;
   gboolean        draining;        /* following: the path now names another file */
   gboolean        drained_final;   /* draining, path still missing: last line read */
+  gboolean        gone;            /* ... and read to its end since */
   gint64          rotated_at;      /* monotonic time draining began */
   gboolean        caught_up;       /* following: the last read reached the end */
   gint64          size;            /* last size seen */
@@ -205,6 +206,7 @@ open_at (DpsTailedFile  *self,
   self->size = st.st_size;
   self->draining = FALSE;
   self->drained_final = FALSE;
+  self->gone = FALSE;
   self->caught_up = FALSE;
   set_fingerprint (self, 0, NULL);
   self->stream = g_unix_input_stream_new (self->fd, FALSE);
@@ -469,6 +471,7 @@ dps_tailed_file_read (DpsTailedFile  *self,
               dps_jsonl_reader_set_final (self->reader, TRUE);
               continue;
             }
+          self->gone = self->drained_final && self->retired->len == 0;
           break;
         }
 
@@ -502,4 +505,10 @@ gboolean
 dps_tailed_file_is_complete (DpsTailedFile *self)
 {
   return self->complete;
+}
+
+gboolean
+dps_tailed_file_is_gone (DpsTailedFile *self)
+{
+  return self->gone && !g_file_test (self->path, G_FILE_TEST_EXISTS);
 }
