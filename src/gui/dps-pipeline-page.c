@@ -6,7 +6,7 @@
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 
-#include "dps-gui-format.h"
+#include "dps-format.h"
 #include "dps-pipeline-page.h"
 #include "dps-resources.h"
 #include "dps-run-item.h"
@@ -129,7 +129,7 @@ add_count_fact (GtkListBox *list,
                 const char *title,
                 gint64      value)
 {
-  g_autofree char *text = dps_gui_format_count (value);
+  g_autofree char *text = dps_format_count (value);
 
   add_fact (list, title, text);
 }
@@ -154,7 +154,7 @@ stage_timings_text (const char *json)
 
       if (!json_object_has_member (object, stages[i].key))
         continue;
-      duration = dps_gui_format_duration (json_object_get_double_member (object, stages[i].key));
+      duration = dps_format_duration (json_object_get_double_member (object, stages[i].key));
       if (text->len > 0)
         g_string_append (text, " · ");
       /* TRANSLATORS: time a stage of the pipeline was busy, like "Read 1.2 s" */
@@ -193,19 +193,19 @@ show_details (DpsPipelinePage *self)
   remove_all_rows (self->facts_list);
   add_fact (self->facts_list, _("Source"), run->source != NULL ? run->source : "");
   {
-    g_autofree char *started = dps_gui_format_time (run->started_at);
+    g_autofree char *started = dps_format_local_date_time (run->started_at);
 
     add_fact (self->facts_list, _("Started"), started);
   }
   if (run->finished_at > 0)
     {
-      g_autofree char *finished = dps_gui_format_time (run->finished_at);
+      g_autofree char *finished = dps_format_local_date_time (run->finished_at);
 
       add_fact (self->facts_list, _("Finished"), finished);
     }
   end = run->finished_at > 0 ? run->finished_at : g_get_real_time ();
   {
-    g_autofree char *duration = dps_gui_format_duration ((double) MAX (end - run->started_at, (gint64) 0) /
+    g_autofree char *duration = dps_format_duration ((double) MAX (end - run->started_at, (gint64) 0) /
                                                          G_USEC_PER_SEC);
 
     add_fact (self->facts_list, _("Duration"), duration);
@@ -223,7 +223,7 @@ show_details (DpsPipelinePage *self)
       }
   add_count_fact (self->facts_list, _("Duplicates"), run->rows_duplicate);
   {
-    g_autofree char *size = g_format_size ((guint64) MAX (run->bytes_read, (gint64) 0));
+    g_autofree char *size = dps_format_size (run->bytes_read);
 
     add_fact (self->facts_list, _("Bytes read"), size);
   }
@@ -406,12 +406,12 @@ static void
 update_metric_labels (DpsPipelinePage        *self,
                       const DpsEngineMetrics *m)
 {
-  g_autofree char *rate = dps_gui_format_rate (dps_sample_series_get_last (self->series));
+  g_autofree char *rate = dps_format_rate (dps_sample_series_get_last (self->series));
 
   gtk_label_set_label (self->rate_label, rate);
   if (m != NULL && m->batches > 0)
     {
-      g_autofree char *rows = dps_gui_format_count (m->last_batch_rows);
+      g_autofree char *rows = dps_format_count (m->last_batch_rows);
       /* TRANSLATORS: the size of the last batch written */
       g_autofree char *batch = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s row", "%s rows",
                                                              m->last_batch_rows), rows);
@@ -604,9 +604,7 @@ update_schedule (DpsPipelinePage *self)
 
       if (next > 0)
         {
-          g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (next / G_USEC_PER_SEC);
-          g_autoptr(GDateTime) local = g_date_time_to_local (utc);
-          g_autofree char *when = g_date_time_format (local, "%H:%M:%S");
+          g_autofree char *when = dps_format_local_time (next);
 
           /* TRANSLATORS: "Every 5 minutes from “/data/queue”, next run at 14:05:00" */
           text = g_strdup_printf (_("%s from “%s”, next run at %s"), every, display, when);

@@ -6,7 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "dps-duplicate-item.h"
-#include "dps-gui-format.h"
+#include "dps-format.h"
 #include "dps-quality-page.h"
 #include "dps-reject-chart.h"
 #include "dps-reject-item.h"
@@ -162,25 +162,13 @@ build_query (DpsQualityPage *self,
   query->reasons = reason >= 0 ? DPS_FILTER_MASK (reason) : 0;
 }
 
-static char *
-local_date (gint64 usec)
-{
-  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (usec / G_USEC_PER_SEC);
-  g_autoptr(GDateTime) local = NULL;
-
-  if (utc == NULL)
-    return g_strdup ("–");
-  local = g_date_time_to_local (utc);
-  return g_date_time_format (local, "%Y-%m-%d");
-}
-
 static void
 update_period_label (DpsQualityPage *self)
 {
   g_autofree char *text = NULL;
-  g_autofree char *from = self->from != DPS_FILTER_NO_TIME ? local_date (self->from) : NULL;
+  g_autofree char *from = self->from != DPS_FILTER_NO_TIME ? dps_format_local_date (self->from) : NULL;
   /* The period is half-open: its last day is the one before "to". */
-  g_autofree char *to = self->to != DPS_FILTER_NO_TIME ? local_date (self->to - 1) : NULL;
+  g_autofree char *to = self->to != DPS_FILTER_NO_TIME ? dps_format_local_date (self->to - 1) : NULL;
 
   if (from != NULL && to != NULL)
     /* TRANSLATORS: the period of the shared filter, two dates */
@@ -215,8 +203,8 @@ update_count_label (DpsQualityPage *self)
 {
   guint shown = g_list_model_get_n_items (G_LIST_MODEL (self->rejects));
   gint64 total = MAX (listed_total (self), (gint64) shown);
-  g_autofree char *shown_text = dps_gui_format_count (shown);
-  g_autofree char *total_text = dps_gui_format_count (total);
+  g_autofree char *shown_text = dps_format_count (shown);
+  g_autofree char *total_text = dps_format_count (total);
   g_autofree char *text = NULL;
 
   if (total == 0)
@@ -308,10 +296,10 @@ refreshed_cb (GObject      *object,
 
       dps_reject_chart_set_counts (self->reason_chart, job->by_reason);
       dps_reject_timeline_set_series (self->timeline, job->series);
-      rejects_text = dps_gui_format_count (rejects);
-      loaded_text = dps_gui_format_count (self->loaded);
-      duplicates_text = dps_gui_format_count (job->kpis.duplicates);
-      rate_text = dps_gui_format_share (rejects, self->loaded + rejects);
+      rejects_text = dps_format_count (rejects);
+      loaded_text = dps_format_count (self->loaded);
+      duplicates_text = dps_format_count (job->kpis.duplicates);
+      rate_text = dps_format_share (rejects, self->loaded + rejects);
       gtk_label_set_label (self->rejects_value, rejects_text);
       gtk_label_set_label (self->loaded_value, loaded_text);
       gtk_label_set_label (self->duplicates_value, duplicates_text);
@@ -389,7 +377,7 @@ show_reject (DpsQualityPage *self)
     gtk_label_set_label (self->detail_text, reject->detail != NULL ? reject->detail : "");
 
   position = dps_reject_item_dup_position (item);
-  when = dps_gui_format_time (stored->rejected_at);
+  when = dps_format_local_date_time (stored->rejected_at);
   g_string_append_printf (where, "%s\n%s", dps_reject_item_get_source (item), position);
   g_string_append_c (where, '\n');
   {
@@ -418,8 +406,8 @@ show_reject (DpsQualityPage *self)
   }
   if (reject->raw_size < reject->raw_length)
     {
-      g_autofree char *kept = g_format_size (reject->raw_size);
-      g_autofree char *full = g_format_size (reject->raw_length);
+      g_autofree char *kept = dps_format_size ((gint64) reject->raw_size);
+      g_autofree char *full = dps_format_size ((gint64) reject->raw_length);
       /* TRANSLATORS: a very long rejected line is stored cut */
       g_autofree char *note = g_strdup_printf (_("The first %s of a line of %s are kept."), kept, full);
 
@@ -489,7 +477,7 @@ exported_cb (GObject      *object,
     }
   else
     {
-      g_autofree char *count = dps_gui_format_count ((gint64) job->count);
+      g_autofree char *count = dps_format_count ((gint64) job->count);
       /* TRANSLATORS: after an export: how many rejects, and the file's name */
       g_autofree char *message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                                                "Exported %s reject to “%s”",

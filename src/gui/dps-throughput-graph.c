@@ -6,7 +6,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
-#include "dps-gui-format.h"
+#include "dps-format.h"
 #include "dps-gui-style.h"
 #include "dps-throughput-graph.h"
 
@@ -80,8 +80,8 @@ update_description (DpsThroughputGraph *self)
     text = g_strdup (_("No throughput measured yet"));
   else
     {
-      current = dps_gui_format_rate (dps_sample_series_get_last (self->series));
-      peak = dps_gui_format_rate (dps_sample_series_get_max (self->series));
+      current = dps_format_rate (dps_sample_series_get_last (self->series));
+      peak = dps_format_rate (dps_sample_series_get_max (self->series));
       text = g_strdup_printf (_("Throughput now %s, peak %s over the last %u minutes"),
                               current, peak, self->span_seconds / 60);
     }
@@ -185,7 +185,7 @@ dps_throughput_graph_snapshot (GtkWidget   *widget,
         }
     }
 
-  top_text = dps_gui_format_rate (top_value);
+  top_text = dps_format_rate (top_value);
   {
     GdkRGBA dim = fg;
     g_autofree char *ago = g_strdup_printf (_("%u min ago"), self->span_seconds / 60);
