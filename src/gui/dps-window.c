@@ -9,6 +9,7 @@
 #include "dps-export-dialog.h"
 #include "dps-format.h"
 #include "dps-generate-dialog.h"
+#include "dps-pipeline-controller.h"
 #include "dps-postgres-dialog.h"
 #include "dps-run-job.h"
 #include "dps-run-progress.h"
@@ -47,7 +48,7 @@ struct _DpsWindow
   /* Owned. */
   DpsSession           *session;
   GSettings            *settings;
-  DpsPipelineRunner    *runner;
+  DpsPipelineController *controller;        /* the session's */
   GCancellable         *open_cancellable;
   GCancellable         *info_cancellable;
   GPtrArray            *jobs;               /* DpsRunJob* running */
@@ -96,14 +97,7 @@ is_busy (DpsWindow *self)
 {
   return self->jobs->len > 0 ||
          g_list_model_get_n_items (dps_session_get_runs (self->session)) > 0 ||
-         dps_pipeline_runner_is_busy (self->runner);
-}
-
-static void
-get_engine_options (DpsWindow        *self,
-                    DpsEngineOptions *options)
-{
-  dps_pipeline_runner_get_engine_options (self->runner, options);
+         dps_pipeline_controller_is_busy (self->controller);
 }
 
 void
@@ -623,7 +617,7 @@ import_classified_cb (GObject      *object,
   g_autofree char *title = NULL;
   DpsEngineOptions options;
 
-  get_engine_options (self, &options);
+  dps_pipeline_controller_get_engine_options (self->controller, &options);
   /* A folder is read once: every JSONL file in it, then the run ends. */
   options.stop_when_idle = TRUE;
 
@@ -646,10 +640,10 @@ import_classified_cb (GObject      *object,
 
       if (request->is_folder[i])
         source = dps_folder_source_new (request->paths[i], options.max_line_length,
-                                        g_settings_get_uint (self->settings, "follow-poll-ms"));
+                                        dps_pipeline_controller_get_poll_interval (self->controller));
       else
         source = dps_file_source_new (request->paths[i], FALSE, options.max_line_length,
-                                      g_settings_get_uint (self->settings, "follow-poll-ms"));
+                                      dps_pipeline_controller_get_poll_interval (self->controller));
       dps_run_job_add_source (job, source, name, 0);
     }
   run_job (self, job);
@@ -720,7 +714,7 @@ generate_cb (DpsGenerateDialog *dialog,
   double rate;
 
   dps_generate_dialog_get_options (dialog, &options, &rate);
-  get_engine_options (self, &engine_options);
+  dps_pipeline_controller_get_engine_options (self->controller, &engine_options);
   rows = dps_format_count ((gint64) options.rows);
   if (rate > 0 && options.rows == 0)
     {
@@ -1000,14 +994,33 @@ follow_activated (GSimpleAction *action,
 }
 
 static void
+pipeline_started_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(DpsWindow) self = user_data;
+  g_autoptr(DpsEngine) engine = NULL;
+  g_autoptr(GError) error = NULL;
+
+  engine = dps_pipeline_controller_start_finish (DPS_PIPELINE_CONTROLLER (object), result, &error);
+  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_autofree char *message = g_strdup_printf (_("Could not start the run: %s"), error->message);
+
+      show_toast (self, message);
+    }
+  update_actions (self);
+}
+
+static void
 follow_path_activated (GSimpleAction *action,
                        GVariant      *parameter,
                        gpointer       user_data)
 {
   DpsWindow *self = user_data;
 
-  dps_pipeline_runner_follow (self->runner, g_variant_get_string (parameter, NULL));
-  update_actions (self);
+  dps_pipeline_controller_follow_async (self->controller, g_variant_get_string (parameter, NULL),
+                                        NULL, pipeline_started_cb, g_object_ref (self));
 }
 
 static void
@@ -1016,29 +1029,15 @@ run_now_activated (GSimpleAction *action,
                    gpointer       user_data)
 {
   DpsWindow *self = user_data;
-  g_autoptr(DpsSource) source = NULL;
-  g_autoptr(DpsRunJob) job = NULL;
-  g_autofree char *name = NULL;
-  g_autofree char *title = NULL;
-  DpsEngineOptions options;
+  g_autofree char *source = dps_pipeline_controller_dup_schedule_source (self->controller);
 
-  if (dps_pipeline_runner_run_now (self->runner))
-    return;
-  source = dps_pipeline_runner_create_source (self->runner);
-  if (source == NULL)
+  if (source[0] == '\0' && !dps_pipeline_controller_get_schedule_active (self->controller))
     {
       /* Nothing to run yet: choose what to follow. */
       g_action_group_activate_action (G_ACTION_GROUP (self), "follow", NULL);
       return;
     }
-  get_engine_options (self, &options);
-  options.stop_when_idle = TRUE;
-  name = g_path_get_basename (dps_pipeline_runner_get_path (self->runner));
-  /* TRANSLATORS: %s is a file or folder name */
-  title = g_strdup_printf (_("Running the pipeline on “%s”"), name);
-  job = dps_run_job_new (self->session, title, &options);
-  dps_run_job_add_source (job, source, name, 0);
-  run_job (self, job);
+  dps_pipeline_controller_run_now_async (self->controller, NULL, pipeline_started_cb, g_object_ref (self));
 }
 
 static void
@@ -1048,18 +1047,8 @@ stop_activated (GSimpleAction *action,
 {
   DpsWindow *self = user_data;
 
-  for (guint i = 0; i < self->jobs->len; i++)
-    dps_run_job_stop (g_ptr_array_index (self->jobs, i));
-  dps_session_stop_runs (self->session);
-  dps_pipeline_runner_stop (self->runner);
-}
-
-static void
-schedule_applied_cb (DpsScheduleDialog *dialog,
-                     DpsWindow         *self)
-{
-  dps_pipeline_runner_apply_schedule (self->runner);
-  update_actions (self);
+  /* The jobs stop on the controller's "stopping". */
+  dps_pipeline_controller_stop (self->controller);
 }
 
 static void
@@ -1068,10 +1057,8 @@ schedule_activated (GSimpleAction *action,
                     gpointer       user_data)
 {
   DpsWindow *self = user_data;
-  DpsScheduleDialog *dialog = dps_schedule_dialog_new (GTK_WINDOW (self), self->settings,
-                                                       dps_pipeline_runner_get_path (self->runner));
+  DpsScheduleDialog *dialog = dps_schedule_dialog_new (GTK_WINDOW (self), self->controller);
 
-  g_signal_connect_object (dialog, "apply", G_CALLBACK (schedule_applied_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -1114,8 +1101,8 @@ update_actions (DpsWindow *self)
 {
   gboolean open = self->database_open && self->open_cancellable == NULL;
   gboolean running = self->jobs->len > 0 ||
-                     g_list_model_get_n_items (dps_session_get_runs (self->session)) > 0 ||
-                     dps_pipeline_runner_is_active (self->runner);
+                     dps_pipeline_controller_is_running (self->controller) ||
+                     dps_pipeline_controller_get_schedule (self->controller) != DPS_PIPELINE_SCHEDULE_OFF;
 
   set_action_enabled (self, "import", open);
   set_action_enabled (self, "import-files", open);
@@ -1186,16 +1173,27 @@ files_dropped_cb (GtkDropTarget *target,
 }
 
 static void
-runner_changed_cb (DpsPipelineRunner *runner,
-                   GParamSpec        *pspec,
-                   DpsWindow         *self)
+controller_changed_cb (DpsPipelineController *controller,
+                       GParamSpec            *pspec,
+                       DpsWindow             *self)
 {
-  const char *status = dps_pipeline_runner_get_status (runner);
+  const char *status = dps_pipeline_controller_get_status (controller);
 
-  gtk_label_set_label (self->pipeline_label, status != NULL ? status : "");
-  gtk_revealer_set_reveal_child (self->pipeline_revealer, dps_pipeline_runner_is_active (runner));
+  /* The bar stays while a run of the pipeline or the schedule goes on. */
+  if (status != NULL)
+    gtk_label_set_label (self->pipeline_label, status);
+  gtk_revealer_set_reveal_child (self->pipeline_revealer, status != NULL);
   update_actions (self);
   maybe_finish_closing (self);
+}
+
+static void
+controller_stopping_cb (DpsPipelineController *controller,
+                        DpsWindow             *self)
+{
+  /* Stop means every run: the imports' too. */
+  for (guint i = 0; i < self->jobs->len; i++)
+    dps_run_job_stop (g_ptr_array_index (self->jobs, i));
 }
 
 static void
@@ -1285,10 +1283,8 @@ dps_window_close_request (GtkWindow *window)
   /* Runs commit what they read before the window goes; the application
    * stays until then. */
   self->closing = TRUE;
-  for (guint i = 0; i < self->jobs->len; i++)
-    dps_run_job_stop (g_ptr_array_index (self->jobs, i));
-  dps_session_stop_runs (self->session);
-  dps_pipeline_runner_stop (self->runner);
+  /* Stops the jobs too; the schedule's settings stay for the next start. */
+  dps_pipeline_controller_shutdown (self->controller);
   if (application != NULL)
     g_application_hold (G_APPLICATION (application));
   gtk_widget_set_visible (GTK_WIDGET (window), FALSE);
@@ -1333,14 +1329,14 @@ dps_window_dispose (GObject *object)
         g_signal_handlers_disconnect_by_data (g_ptr_array_index (self->jobs, i), self);
       g_clear_pointer (&self->jobs, g_ptr_array_unref);
     }
-  if (self->runner != NULL)
-    g_signal_handlers_disconnect_by_data (self->runner, self);
+  if (self->controller != NULL)
+    g_signal_handlers_disconnect_by_data (self->controller, self);
   if (self->session != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->session, self);
       g_signal_handlers_disconnect_by_data (dps_session_get_runs (self->session), self);
     }
-  g_clear_object (&self->runner);
+  g_clear_object (&self->controller);
   g_clear_object (&self->session);
   g_clear_object (&self->settings);
   gtk_widget_dispose_template (GTK_WIDGET (self), DPS_TYPE_WINDOW);
@@ -1407,7 +1403,7 @@ dps_window_init (DpsWindow *self)
 
   self->settings = g_settings_new (APP_ID);
   self->session = dps_session_new ();
-  self->runner = dps_pipeline_runner_new (self->session, self->settings);
+  self->controller = g_object_ref (dps_pipeline_controller_get_for_session (self->session));
   self->jobs = g_ptr_array_new_with_free_func (g_object_unref);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_entries, G_N_ELEMENTS (win_entries), self);
@@ -1427,9 +1423,8 @@ dps_window_init (DpsWindow *self)
   g_signal_connect (self->session, "data-changed", G_CALLBACK (session_data_changed_cb), self);
   g_signal_connect (dps_session_get_runs (self->session), "items-changed",
                     G_CALLBACK (runs_changed_cb), self);
-  g_signal_connect (self->runner, "notify::status", G_CALLBACK (runner_changed_cb), self);
-  g_signal_connect (self->runner, "notify::active", G_CALLBACK (runner_changed_cb), self);
-  g_signal_connect (self->runner, "notify::busy", G_CALLBACK (runner_changed_cb), self);
+  g_signal_connect (self->controller, "notify", G_CALLBACK (controller_changed_cb), self);
+  g_signal_connect (self->controller, "stopping", G_CALLBACK (controller_stopping_cb), self);
 
   if (g_getenv ("DPS_DEBUG_FRAMES") != NULL)
     g_signal_connect (self, "realize", G_CALLBACK (debug_realized_cb), self);
@@ -1456,13 +1451,6 @@ dps_window_get_session (DpsWindow *self)
   return self->session;
 }
 
-DpsPipelineRunner *
-dps_window_get_runner (DpsWindow *self)
-{
-  g_return_val_if_fail (DPS_IS_WINDOW (self), NULL);
-  return self->runner;
-}
-
 void
 dps_window_open_database (DpsWindow  *self,
                           const char *uri,
@@ -1476,8 +1464,6 @@ dps_window_open_database (DpsWindow  *self,
   g_clear_object (&self->open_cancellable);
   g_cancellable_cancel (self->info_cancellable);
   g_clear_object (&self->info_cancellable);
-  /* The pipeline belongs to the database it writes to. */
-  dps_pipeline_runner_stop (self->runner);
 
   g_free (self->opening_uri);
   self->opening_uri = g_strdup (uri);
