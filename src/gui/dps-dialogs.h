@@ -74,6 +74,13 @@ GtkWidget *dps_dialogs_show_error (GtkWidget        *parent,
                                 const char         *heading,
                                 const char         *body);
 
+/* A toast showing @title as written: file names may hold '&' or '<'. */
+AdwToast   *dps_dialogs_toast_new   (const char    *title);
+/* Shows @toast in the outermost AdwToastOverlay holding @widget (or
+ * @widget itself when it is one): a view's toasts show in its window. */
+void        dps_dialogs_add_toast   (GtkWidget     *widget,
+                                     AdwToast      *toast);
+
 /* Heading and body of a message dialog made by this module, for tests
  * and accessibility checks; NULL when @widget is not one. */
 const char *dps_dialogs_get_heading (GtkWidget     *widget);

@@ -10,7 +10,9 @@
 #include "dps-format.h"
 #include "dps-generate-dialog.h"
 #include "dps-pipeline-controller.h"
+#include "dps-pipeline-page.h"
 #include "dps-postgres-dialog.h"
+#include "dps-quality-page.h"
 #include "dps-run-job.h"
 #include "dps-run-progress.h"
 #include "dps-schedule-dialog.h"
@@ -110,27 +112,11 @@ dps_window_add_toast (DpsWindow *self,
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
-/* Toasts show text as given (file names may hold '&' or '<'). */
-static AdwToast *
-toast_new (const char *title)
-{
-#if ADW_CHECK_VERSION (1, 4, 0)
-  AdwToast *toast = adw_toast_new (title);
-
-  adw_toast_set_use_markup (toast, FALSE);
-  return toast;
-#else
-  g_autofree char *escaped = g_markup_escape_text (title, -1);
-
-  return adw_toast_new (escaped);
-#endif
-}
-
 static void
 show_toast (DpsWindow  *self,
             const char *title)
 {
-  dps_window_add_toast (self, toast_new (title));
+  dps_window_add_toast (self, dps_dialogs_toast_new (title));
 }
 
 static AdwBin *
@@ -163,27 +149,31 @@ view_status_page_new (const char *icon_name,
   return page;
 }
 
-/* The one place where the views get their content. */
+static GtkWidget *
+dashboard_status_page_new (void)
+{
+  return view_status_page_new ("view-grid-symbolic", _("Dashboard"),
+                               _("Key figures and charts of the transactions matching the filter: "
+                                 "amounts, approval rate, trends by day, category and city. "
+                                 "Import a JSON Lines file or generate sample data to fill it."));
+}
+
+static GtkWidget *
+transactions_status_page_new (void)
+{
+  return view_status_page_new ("view-list-symbolic", _("Transactions"),
+                               _("Every stored transaction in a table that follows the filter, "
+                                 "with sorting and CSV export (File ▸ Export CSV…)."));
+}
+
+/* The one place where the views get their content, one line each. */
 static void
 install_pages (DpsWindow *self)
 {
-  dps_window_set_page_content (self, "dashboard",
-    view_status_page_new ("view-grid-symbolic", _("Dashboard"),
-                          _("Key figures and charts of the transactions matching the filter: "
-                            "amounts, approval rate, trends by day, category and city. "
-                            "Import a JSON Lines file or generate sample data to fill it.")));
-  dps_window_set_page_content (self, "transactions",
-    view_status_page_new ("view-list-symbolic", _("Transactions"),
-                          _("Every stored transaction in a table that follows the filter, "
-                            "with sorting and CSV export (File ▸ Export CSV…).")));
-  dps_window_set_page_content (self, "quality",
-    view_status_page_new ("emblem-ok-symbolic", _("Data Quality"),
-                          _("Records the pipeline rejected, by reason, with where they came from, "
-                            "and the duplicates it found. Each import reports its rejects here.")));
-  dps_window_set_page_content (self, "pipeline",
-    view_status_page_new ("system-run-symbolic", _("Pipeline"),
-                          _("Runs and their history. Use Pipeline ▸ Follow a File or Folder… "
-                            "to load new lines as they arrive, and Schedule… to repeat runs.")));
+  dps_window_set_page_content (self, "dashboard", dashboard_status_page_new ());
+  dps_window_set_page_content (self, "transactions", transactions_status_page_new ());
+  dps_window_set_page_content (self, "quality", dps_quality_page_new (self->session));
+  dps_window_set_page_content (self, "pipeline", dps_pipeline_page_new (self->session));
 }
 
 /* --- database -------------------------------------------------------------- */
@@ -523,7 +513,7 @@ job_finished_cb (DpsRunJob *job,
 
   if (title != NULL && !self->closing)
     {
-      toast = toast_new (title);
+      toast = dps_dialogs_toast_new (title);
       adw_toast_set_timeout (toast, 10);
       if (totals.rows_rejected > 0)
         {
@@ -787,30 +777,14 @@ new_database_chosen_cb (GObject   *owner,
 }
 
 static void
-follow_chosen_cb (GObject   *owner,
-                  GPtrArray *files)
-{
-  g_autofree char *path = NULL;
-
-  if (files->len == 0)
-    return;
-  path = g_file_get_path (g_ptr_array_index (files, 0));
-  if (path != NULL)
-    g_action_group_activate_action (G_ACTION_GROUP (owner), "follow-path", g_variant_new_string (path));
-}
-
-static void
 follow_kind_chosen_cb (GObject    *owner,
                        const char *response)
 {
-  DpsWindow *self = DPS_WINDOW (owner);
-
+  /* The Pipeline view's commands ask for the file or folder and follow it. */
   if (g_strcmp0 (response, "file") == 0)
-    dps_dialogs_open_files (GTK_WINDOW (self), _("Follow a JSON Lines File"), _("_Follow"),
-                            DPS_FILE_KIND_JSONL, FALSE, follow_chosen_cb, owner);
+    gtk_widget_activate_action (GTK_WIDGET (owner), "pipeline.follow", "s", "");
   else if (g_strcmp0 (response, "folder") == 0)
-    dps_dialogs_select_folder (GTK_WINDOW (self), _("Follow a Folder of JSON Lines Files"),
-                               _("_Follow"), follow_chosen_cb, owner);
+    gtk_widget_activate_action (GTK_WIDGET (owner), "pipeline.follow-folder", "s", "");
 }
 
 /* --- actions ----------------------------------------------------------------- */
@@ -994,64 +968,6 @@ follow_activated (GSimpleAction *action,
 }
 
 static void
-pipeline_started_cb (GObject      *object,
-                     GAsyncResult *result,
-                     gpointer      user_data)
-{
-  g_autoptr(DpsWindow) self = user_data;
-  g_autoptr(DpsEngine) engine = NULL;
-  g_autoptr(GError) error = NULL;
-
-  engine = dps_pipeline_controller_start_finish (DPS_PIPELINE_CONTROLLER (object), result, &error);
-  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      g_autofree char *message = g_strdup_printf (_("Could not start the run: %s"), error->message);
-
-      show_toast (self, message);
-    }
-  update_actions (self);
-}
-
-static void
-follow_path_activated (GSimpleAction *action,
-                       GVariant      *parameter,
-                       gpointer       user_data)
-{
-  DpsWindow *self = user_data;
-
-  dps_pipeline_controller_follow_async (self->controller, g_variant_get_string (parameter, NULL),
-                                        NULL, pipeline_started_cb, g_object_ref (self));
-}
-
-static void
-run_now_activated (GSimpleAction *action,
-                   GVariant      *parameter,
-                   gpointer       user_data)
-{
-  DpsWindow *self = user_data;
-  g_autofree char *source = dps_pipeline_controller_dup_schedule_source (self->controller);
-
-  if (source[0] == '\0' && !dps_pipeline_controller_get_schedule_active (self->controller))
-    {
-      /* Nothing to run yet: choose what to follow. */
-      g_action_group_activate_action (G_ACTION_GROUP (self), "follow", NULL);
-      return;
-    }
-  dps_pipeline_controller_run_now_async (self->controller, NULL, pipeline_started_cb, g_object_ref (self));
-}
-
-static void
-stop_activated (GSimpleAction *action,
-                GVariant      *parameter,
-                gpointer       user_data)
-{
-  DpsWindow *self = user_data;
-
-  /* The jobs stop on the controller's "stopping". */
-  dps_pipeline_controller_stop (self->controller);
-}
-
-static void
 schedule_activated (GSimpleAction *action,
                     GVariant      *parameter,
                     gpointer       user_data)
@@ -1089,9 +1005,6 @@ static const GActionEntry win_entries[] = {
   { "refresh", refresh_activated },
   { "filter", filter_activated },
   { "follow", follow_activated },
-  { "follow-path", follow_path_activated, "s" },
-  { "run-now", run_now_activated },
-  { "stop", stop_activated },
   { "schedule", schedule_activated },
   { "cancel-jobs", cancel_jobs_activated },
 };
@@ -1100,9 +1013,6 @@ static void
 update_actions (DpsWindow *self)
 {
   gboolean open = self->database_open && self->open_cancellable == NULL;
-  gboolean running = self->jobs->len > 0 ||
-                     dps_pipeline_controller_is_running (self->controller) ||
-                     dps_pipeline_controller_get_schedule (self->controller) != DPS_PIPELINE_SCHEDULE_OFF;
 
   set_action_enabled (self, "import", open);
   set_action_enabled (self, "import-files", open);
@@ -1110,9 +1020,6 @@ update_actions (DpsWindow *self)
   set_action_enabled (self, "export-csv", open && self->has_rows);
   set_action_enabled (self, "refresh", open);
   set_action_enabled (self, "follow", open);
-  set_action_enabled (self, "follow-path", open);
-  set_action_enabled (self, "run-now", open);
-  set_action_enabled (self, "stop", running);
   set_action_enabled (self, "cancel-jobs", self->jobs->len > 0);
   set_action_enabled (self, "retry-open", self->opening_uri != NULL && self->open_cancellable == NULL);
   set_action_enabled (self, "show-view", open && self->has_data);
@@ -1490,6 +1397,16 @@ dps_window_set_page_content (DpsWindow  *self,
   bin = page_bin (self, name);
   g_return_if_fail (bin != NULL);
   adw_bin_set_child (bin, content);
+
+  /* The views' commands, for the menus and shortcuts of the window. */
+  if (g_str_equal (name, "pipeline"))
+    gtk_widget_insert_action_group (GTK_WIDGET (self), "pipeline",
+                                    DPS_IS_PIPELINE_PAGE (content)
+                                    ? dps_pipeline_page_get_action_group (DPS_PIPELINE_PAGE (content)) : NULL);
+  else if (g_str_equal (name, "quality"))
+    gtk_widget_insert_action_group (GTK_WIDGET (self), "quality",
+                                    DPS_IS_QUALITY_PAGE (content)
+                                    ? dps_quality_page_get_action_group (DPS_QUALITY_PAGE (content)) : NULL);
 }
 
 GtkWidget *

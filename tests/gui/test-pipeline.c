@@ -9,6 +9,7 @@
 #include "dps-generate-dialog.h"
 #include "dps-gui-test.h"
 #include "dps-pipeline-controller.h"
+#include "dps-pipeline-page.h"
 #include "dps-schedule-dialog.h"
 #include "dps-window.h"
 
@@ -63,7 +64,7 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "stop", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "pipeline.stop", NULL);
   g_assert_true (dps_gui_test_wait_until (runner_idle, fixture, TIMEOUT_MS));
   dps_gui_test_close_other_toplevels (GTK_WINDOW (fixture->window));
   gtk_window_destroy (GTK_WINDOW (fixture->window));
@@ -234,7 +235,10 @@ test_follow (Fixture       *fixture,
   g_autofree char *every = g_strdup_printf ("“%s” every 5 minutes", name);
   g_autofree char *source = NULL;
   DpsPipelineController *controller = controller_of (fixture);
-  GActionGroup *window = G_ACTION_GROUP (fixture->window);
+  GtkWidget *window = GTK_WIDGET (fixture->window);
+  /* The Pipeline view's commands, which the window's menu and bar use. */
+  GActionGroup *pipeline = dps_pipeline_page_get_action_group (
+    DPS_PIPELINE_PAGE (dps_window_get_page_content (fixture->window, "pipeline")));
   GListModel *runs = dps_session_get_runs (dps_window_get_session (fixture->window));
   g_autoptr(DpsRunRecord) run = NULL;
   g_autoptr(GPtrArray) engines = NULL;
@@ -242,15 +246,16 @@ test_follow (Fixture       *fixture,
   GtkWidget *dialog;
 
   g_signal_connect (controller, "run-checked", G_CALLBACK (run_checked_cb), &checked);
-  g_assert_false (g_action_group_get_action_enabled (window, "stop"));
+  g_assert_false (g_action_group_get_action_enabled (pipeline, "stop"));
   g_assert_null (dps_pipeline_controller_get_status (controller));
 
   append_lines (path, 500, 1);
-  g_action_group_activate_action (window, "follow-path", g_variant_new_string (path));
+  g_assert_false (g_action_group_get_action_enabled (pipeline, "run-now"));
+  g_assert_true (gtk_widget_activate_action (window, "pipeline.follow", "s", path));
   wait_for_rows (fixture, 500);
   wait_for_label (fixture, following);
   g_assert_true (dps_pipeline_controller_is_running (controller));
-  g_assert_true (g_action_group_get_action_enabled (window, "stop"));
+  g_assert_true (g_action_group_get_action_enabled (pipeline, "stop"));
   /* One run, the session's, which the controller lists for its view. */
   engines = dps_pipeline_controller_list_engines (controller);
   g_assert_cmpuint (engines->len, ==, 1);
@@ -265,9 +270,9 @@ test_follow (Fixture       *fixture,
   append_lines (path, 300, 2);
   wait_for_rows (fixture, 800);
 
-  g_action_group_activate_action (window, "stop", NULL);
+  g_assert_true (gtk_widget_activate_action (window, "pipeline.stop", NULL));
   g_assert_true (dps_gui_test_wait_until (runner_idle, fixture, TIMEOUT_MS));
-  g_assert_false (g_action_group_get_action_enabled (window, "stop"));
+  g_assert_false (g_action_group_get_action_enabled (pipeline, "stop"));
   g_assert_null (dps_pipeline_controller_get_status (controller));
   run = last_run (fixture);
   g_assert_cmpstr (run->kind, ==, "follow");
@@ -283,7 +288,8 @@ test_follow (Fixture       *fixture,
   /* Run Now, with no schedule: one run of what is new, which ends. */
   append_lines (path, 200, 3);
   checked = 0;
-  g_action_group_activate_action (window, "run-now", NULL);
+  g_assert_true (g_action_group_get_action_enabled (pipeline, "run-now"));
+  g_assert_true (gtk_widget_activate_action (window, "pipeline.run-now", NULL));
   wait_for_rows (fixture, 1000);
   g_assert_true (dps_gui_test_wait_until (run_checked, &checked, TIMEOUT_MS));
   g_assert_true (dps_gui_test_wait_until (runner_idle, fixture, TIMEOUT_MS));
@@ -294,7 +300,7 @@ test_follow (Fixture       *fixture,
 
   /* Schedule… shows the controller's schedule... */
   dps_pipeline_controller_set_interval_minutes (controller, 7);
-  g_action_group_activate_action (window, "schedule", NULL);
+  gtk_widget_activate_action (window, "win.schedule", NULL);
   dialog = wait_for_toplevel (DPS_TYPE_SCHEDULE_DIALOG);
   g_assert_cmpstr (dps_schedule_dialog_get_source (DPS_SCHEDULE_DIALOG (dialog)), ==, path);
   g_assert_nonnull (dps_gui_test_find_label (dialog, name));
@@ -316,18 +322,23 @@ test_follow (Fixture       *fixture,
   g_assert_null (dps_gui_test_find_toplevel (DPS_TYPE_SCHEDULE_DIALOG));
   g_assert_cmpint (dps_pipeline_controller_get_schedule (controller), ==, DPS_PIPELINE_SCHEDULE_INTERVAL);
   g_assert_cmpuint (dps_pipeline_controller_get_interval_minutes (controller), ==, 5);
+  /* The Pipeline view shows the same schedule. */
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (gtk_widget_get_template_child (
+    dps_window_get_page_content (fixture->window, "pipeline"), DPS_TYPE_PIPELINE_PAGE, "schedule_dropdown"))),
+                    ==, DPS_PIPELINE_SCHEDULE_INTERVAL);
   g_assert_true (dps_gui_test_wait_until (schedule_active, controller, TIMEOUT_MS));
   wait_for_rows (fixture, 1100);
   g_assert_true (dps_gui_test_wait_until (run_checked, &checked, TIMEOUT_MS));
   wait_for_label (fixture, every);
   wait_for_label (fixture, "next run at");
-  g_assert_true (g_action_group_get_action_enabled (window, "stop"));
+  g_assert_true (g_action_group_get_action_enabled (pipeline, "stop"));
 
   /* Run Now with the schedule on is the scheduler's next run, not a
    * second reader: the session runs nothing. */
   append_lines (path, 50, 5);
   checked = 0;
-  g_action_group_activate_action (window, "run-now", NULL);
+  g_assert_true (g_action_group_get_action_enabled (pipeline, "run-now"));
+  g_assert_true (gtk_widget_activate_action (window, "pipeline.run-now", NULL));
   g_assert_true (dps_gui_test_wait_until (run_checked, &checked, TIMEOUT_MS));
   g_assert_cmpuint (g_list_model_get_n_items (runs), ==, 0);
   wait_for_rows (fixture, 1150);
@@ -336,11 +347,11 @@ test_follow (Fixture       *fixture,
   g_clear_pointer (&run, dps_run_record_free);
 
   /* Stop turns the schedule off. */
-  g_action_group_activate_action (window, "stop", NULL);
+  g_assert_true (gtk_widget_activate_action (window, "pipeline.stop", NULL));
   g_assert_cmpint (dps_pipeline_controller_get_schedule (controller), ==, DPS_PIPELINE_SCHEDULE_OFF);
   g_assert_true (dps_gui_test_wait_until (runner_idle, fixture, TIMEOUT_MS));
   g_assert_false (dps_pipeline_controller_get_schedule_active (controller));
-  g_assert_false (g_action_group_get_action_enabled (window, "stop"));
+  g_assert_false (g_action_group_get_action_enabled (pipeline, "stop"));
 
   g_signal_handlers_disconnect_by_data (controller, &checked);
 }
