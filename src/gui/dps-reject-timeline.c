@@ -32,25 +32,6 @@ struct _DpsRejectTimeline
 
 G_DEFINE_FINAL_TYPE (DpsRejectTimeline, dps_reject_timeline, GTK_TYPE_WIDGET)
 
-static void
-draw_text (GtkWidget     *widget,
-           cairo_t       *cr,
-           const char    *text,
-           double         x,
-           double         y,
-           double         align,
-           const GdkRGBA *fg,
-           double         alpha)
-{
-  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (widget, text);
-  int w, h;
-
-  pango_layout_get_pixel_size (layout, &w, &h);
-  cairo_move_to (cr, x - w * align, y);
-  dps_gui_style_set_source (cr, fg, alpha);
-  pango_cairo_show_layout (cr, layout);
-}
-
 static int
 day_at (DpsRejectTimeline *self,
         double             x)
@@ -184,10 +165,10 @@ dps_reject_timeline_snapshot (GtkWidget   *widget,
     g_autofree char *last = dps_format_date (self->first_day + (gint32) self->days->len - 1);
     g_autofree char *peak = dps_format_count (self->max_total);
 
-    draw_text (widget, cr, first, 0, plot_bottom + 2, 0, &fg, 0.6);
+    dps_gui_style_draw_text (widget, cr, first, 0, plot_bottom + 2, 0, 0, &fg, 0.6);
     if (self->days->len > 1)
-      draw_text (widget, cr, last, width, plot_bottom + 2, 1, &fg, 0.6);
-    draw_text (widget, cr, peak, 0, 0, 0, &fg, 0.6);
+      dps_gui_style_draw_text (widget, cr, last, width, plot_bottom + 2, 1, 0, &fg, 0.6);
+    dps_gui_style_draw_text (widget, cr, peak, 0, 0, 0, 0, &fg, 0.6);
   }
   cairo_destroy (cr);
 }

@@ -52,24 +52,6 @@ nice_ceiling (double max)
 }
 
 static void
-draw_text (GtkWidget     *widget,
-           cairo_t       *cr,
-           const char    *text,
-           double         x,
-           double         y,
-           double         align,     /* 0 left, 1 right */
-           const GdkRGBA *color)
-{
-  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (widget, text);
-  int width, height;
-
-  pango_layout_get_pixel_size (layout, &width, &height);
-  cairo_move_to (cr, x - align * width, y - height / 2.0);
-  gdk_cairo_set_source_rgba (cr, color);
-  pango_cairo_show_layout (cr, layout);
-}
-
-static void
 update_description (DpsThroughputGraph *self)
 {
   g_autofree char *current = NULL;
@@ -191,9 +173,9 @@ dps_throughput_graph_snapshot (GtkWidget   *widget,
     g_autofree char *ago = g_strdup_printf (_("%u min ago"), self->span_seconds / 60);
 
     dim.alpha *= 0.6f;
-    draw_text (widget, cr, top_text, left + 2, top + 8, 0, &dim);
-    draw_text (widget, cr, ago, left, height - 8, 0, &dim);
-    draw_text (widget, cr, _("now"), right, height - 8, 1, &dim);
+    dps_gui_style_draw_text (widget, cr, top_text, left + 2, top + 8, 0, 0.5, &dim, 1);
+    dps_gui_style_draw_text (widget, cr, ago, left, height - 8, 0, 0.5, &dim, 1);
+    dps_gui_style_draw_text (widget, cr, _("now"), right, height - 8, 1, 0.5, &dim, 1);
   }
   cairo_destroy (cr);
 }
