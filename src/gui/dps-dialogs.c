@@ -475,3 +475,11 @@ dps_dialogs_add_toast (GtkWidget *widget,
   else
     g_object_unref (toast);
 }
+
+char *
+dps_dialogs_dup_first_path (GPtrArray *files)
+{
+  g_return_val_if_fail (files != NULL, NULL);
+
+  return files->len > 0 ? g_file_get_path (g_ptr_array_index (files, 0)) : NULL;
+}

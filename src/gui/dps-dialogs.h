@@ -20,6 +20,9 @@ typedef enum {
 /* @files holds GFile*; it is empty when the user cancelled. */
 typedef void (*DpsFilesChosenFunc) (GObject   *owner,
                                     GPtrArray *files);
+/* The local path of the first of @files, or NULL when the user
+ * cancelled or chose a file that is not local. */
+char *dps_dialogs_dup_first_path (GPtrArray *files);
 
 void dps_dialogs_open_files    (GtkWindow          *parent,
                                 const char         *title,

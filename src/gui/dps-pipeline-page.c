@@ -693,7 +693,7 @@ static void
 follow_chosen_cb (GObject   *owner,
                   GPtrArray *files)
 {
-  g_autofree char *path = files->len > 0 ? g_file_get_path (g_ptr_array_index (files, 0)) : NULL;
+  g_autofree char *path = dps_dialogs_dup_first_path (files);
 
   if (path != NULL)
     follow (DPS_PIPELINE_PAGE (owner), path);
@@ -703,7 +703,7 @@ static void
 schedule_chosen_cb (GObject   *owner,
                     GPtrArray *files)
 {
-  g_autofree char *path = files->len > 0 ? g_file_get_path (g_ptr_array_index (files, 0)) : NULL;
+  g_autofree char *path = dps_dialogs_dup_first_path (files);
 
   if (path != NULL)
     dps_pipeline_controller_set_schedule_source (DPS_PIPELINE_PAGE (owner)->controller, path);

@@ -540,7 +540,7 @@ save_chosen_cb (GObject   *owner,
                 GPtrArray *files)
 {
   DpsQualityPage *self = DPS_QUALITY_PAGE (owner);
-  g_autofree char *path = files->len > 0 ? g_file_get_path (g_ptr_array_index (files, 0)) : NULL;
+  g_autofree char *path = dps_dialogs_dup_first_path (files);
 
   if (path != NULL)
     export_to (self, self->save_format, path);

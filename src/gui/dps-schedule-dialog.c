@@ -53,11 +53,8 @@ static void
 source_chosen_cb (GObject   *owner,
                   GPtrArray *files)
 {
-  g_autofree char *path = NULL;
+  g_autofree char *path = dps_dialogs_dup_first_path (files);
 
-  if (files->len == 0)
-    return;
-  path = g_file_get_path (g_ptr_array_index (files, 0));
   if (path != NULL)
     dps_schedule_dialog_set_source (DPS_SCHEDULE_DIALOG (owner), path);
 }

@@ -748,12 +748,9 @@ static void
 database_chosen_cb (GObject   *owner,
                     GPtrArray *files)
 {
-  g_autofree char *path = NULL;
+  g_autofree char *path = dps_dialogs_dup_first_path (files);
   g_autofree char *uri = NULL;
 
-  if (files->len == 0)
-    return;
-  path = g_file_get_path (g_ptr_array_index (files, 0));
   if (path == NULL)
     return;
   uri = g_strconcat ("sqlite://", path, NULL);
@@ -764,12 +761,9 @@ static void
 new_database_chosen_cb (GObject   *owner,
                         GPtrArray *files)
 {
-  g_autofree char *path = NULL;
+  g_autofree char *path = dps_dialogs_dup_first_path (files);
   g_autofree char *uri = NULL;
 
-  if (files->len == 0)
-    return;
-  path = g_file_get_path (g_ptr_array_index (files, 0));
   if (path == NULL)
     return;
   uri = g_strconcat ("sqlite://", path, NULL);
