@@ -55,8 +55,11 @@ print_breakdown (const Section *section,
       const DpsBreakdownItem *item = dps_breakdown_get_item (breakdown, i);
       g_autofree char *count = dps_cli_format_count (item->agg.count);
       g_autofree char *amount = dps_cli_format_amount (item->agg.amount_cents);
+      g_autofree char *key_cell = dps_cli_pad (item->key, -22);
+      g_autofree char *count_cell = dps_cli_pad (count, 12);
+      g_autofree char *amount_cell = dps_cli_pad (amount, 18);
 
-      g_print ("  %-22s %12s  %18s EUR\n", item->key, count, amount);
+      g_print ("  %s %s  %s EUR\n", key_cell, count_cell, amount_cell);
     }
 }
 
