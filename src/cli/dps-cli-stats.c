@@ -173,7 +173,10 @@ dps_cli_stats (int    argc,
       g_autofree char *approved = dps_cli_format_count (kpis.total.approved_count);
       g_autofree char *rejected = dps_cli_format_count (kpis.rejected);
       g_autofree char *duplicates = dps_cli_format_count (kpis.duplicates);
-      g_autofree char *filter_text = dps_filter_to_string (filter);
+      /* The filter's own description is technical (column names and
+       * values), except when there is nothing to describe. */
+      g_autofree char *filter_text = dps_filter_is_empty (filter) ? g_strdup (_("all transactions"))
+                                                                  : dps_filter_to_string (filter);
 
       g_print (_("Database        %s (%s)\n"), info.display_name, info.backend);
       g_print (_("Filter          %s\n"), filter_text);
