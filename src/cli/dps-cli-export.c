@@ -227,7 +227,9 @@ dps_cli_export (int    argc,
       g_autofree char *rows = dps_cli_format_count ((gint64) job.rows);
       double elapsed = (double) (g_get_monotonic_time () - job.started) / G_USEC_PER_SEC;
 
-      g_printerr (_("Exported %s rows to %s in %.1f s\n"), rows, output, elapsed);
+      g_printerr (ngettext ("Exported %s row to %s in %.1f s\n", "Exported %s rows to %s in %.1f s\n",
+                            (gulong) job.rows),
+                  rows, output, elapsed);
     }
   return DPS_CLI_EXIT_OK;
 }
