@@ -1473,6 +1473,9 @@ sort_index (DpsSortKey key)
     case DPS_SORT_CITY:
     case DPS_SORT_STATUS:
     case DPS_SORT_PAYMENT_METHOD:
+    case DPS_SORT_EVENT_HOUR:
+    case DPS_SORT_EVENT_DAYOFWEEK:
+    case DPS_SORT_CURRENCY:
     default:
       return NULL;
     }
@@ -1497,6 +1500,9 @@ bind_sort_value (DpsSqlBuilder *b,
     case DPS_SORT_STATUS:         dps_sql_param_int (b, tx->status); break;
     case DPS_SORT_PAYMENT_METHOD: dps_sql_param_int (b, tx->payment_method); break;
     case DPS_SORT_TRANSACTION_ID: dps_sql_param_int (b, dps_uuid_to_key (tx->id)); break;
+    case DPS_SORT_EVENT_HOUR:     dps_sql_param_int (b, tx->event_hour); break;
+    case DPS_SORT_EVENT_DAYOFWEEK:dps_sql_param_int (b, tx->event_dayofweek); break;
+    case DPS_SORT_CURRENCY:       dps_sql_param_text (b, tx->currency); break;
     default:
       g_assert_not_reached ();
     }
