@@ -13,6 +13,44 @@
 /* Between an amount and its currency: never a line break there. */
 #define NBSP "\xc2\xa0"
 
+/* The locale's conventions, read once: localeconv() may rewrite its
+ * result on every call, and rows are formatted on worker threads too. */
+typedef struct {
+  char     *mon_decimal_point;
+  char     *mon_thousands_sep;
+  char     *mon_grouping;
+  char     *thousands_sep;
+  char     *grouping;
+  gboolean  symbol_precedes;
+  gboolean  symbol_spaced;
+} Conventions;
+
+static gpointer
+read_conventions (gpointer data)
+{
+  const struct lconv *lc = localeconv ();
+  Conventions *c = g_new0 (Conventions, 1);
+
+  c->mon_decimal_point = g_strdup (lc->mon_decimal_point != NULL && lc->mon_decimal_point[0] != '\0'
+                                   ? lc->mon_decimal_point : ".");
+  c->mon_thousands_sep = g_strdup (lc->mon_thousands_sep != NULL ? lc->mon_thousands_sep : "");
+  c->mon_grouping = g_strdup (lc->mon_grouping != NULL ? lc->mon_grouping : "");
+  c->thousands_sep = g_strdup (lc->thousands_sep != NULL ? lc->thousands_sep : "");
+  c->grouping = g_strdup (lc->grouping != NULL ? lc->grouping : "");
+  /* The C locale says nothing (CHAR_MAX): "€12.50". */
+  c->symbol_precedes = lc->p_cs_precedes == CHAR_MAX ? TRUE : lc->p_cs_precedes != 0;
+  c->symbol_spaced = lc->p_sep_by_space == CHAR_MAX ? FALSE : lc->p_sep_by_space != 0;
+  return c;
+}
+
+static const Conventions *
+conventions (void)
+{
+  static GOnce once = G_ONCE_INIT;
+
+  return g_once (&once, read_conventions, NULL);
+}
+
 /* Inserts @separator between groups of digits as @grouping says
  * (localeconv()'s format: sizes from the right, CHAR_MAX stops, 0 repeats). */
 static void
@@ -60,29 +98,21 @@ char *
 dps_display_format_amount (gint64      cents,
                            const char *currency)
 {
-  const struct lconv *lc = localeconv ();
+  const Conventions *c = conventions ();
   g_autoptr(GString) number = g_string_new (NULL);
   g_autofree char *digits = NULL;
-  const char *decimal = lc->mon_decimal_point != NULL && lc->mon_decimal_point[0] != '\0'
-                          ? lc->mon_decimal_point : ".";
   gboolean euro = currency == NULL || currency[0] == '\0' || g_ascii_strcasecmp (currency, "EUR") == 0;
   const char *symbol = euro ? "€" : currency;
   gboolean negative = cents < 0;
   guint64 magnitude = negative ? (guint64) (-(cents + 1)) + 1 : (guint64) cents;
-  gboolean precedes;
-  gboolean space;
+  /* A code reads better apart: "USD 12.50". */
+  gboolean space = c->symbol_spaced || !euro;
 
   digits = g_strdup_printf ("%" G_GUINT64_FORMAT, magnitude / 100);
-  append_grouped (number, digits, lc->mon_grouping, lc->mon_thousands_sep);
-  g_string_append_printf (number, "%s%02u", decimal, (guint) (magnitude % 100));
+  append_grouped (number, digits, c->mon_grouping, c->mon_thousands_sep);
+  g_string_append_printf (number, "%s%02u", c->mon_decimal_point, (guint) (magnitude % 100));
 
-  /* Where the symbol goes; the C locale says nothing (CHAR_MAX). */
-  precedes = lc->p_cs_precedes == CHAR_MAX ? TRUE : lc->p_cs_precedes != 0;
-  space = lc->p_sep_by_space == CHAR_MAX ? FALSE : lc->p_sep_by_space != 0;
-  if (!euro)
-    space = TRUE;   /* a code reads better apart: "USD 12.50" */
-
-  if (precedes)
+  if (c->symbol_precedes)
     return g_strdup_printf ("%s%s%s%s", negative ? "-" : "", symbol, space ? NBSP : "", number->str);
   return g_strdup_printf ("%s%s%s%s", negative ? "-" : "", number->str, space ? NBSP : "", symbol);
 }
@@ -90,11 +120,11 @@ dps_display_format_amount (gint64      cents,
 char *
 dps_display_format_count (guint64 count)
 {
-  const struct lconv *lc = localeconv ();
+  const Conventions *c = conventions ();
   g_autofree char *digits = g_strdup_printf ("%" G_GUINT64_FORMAT, count);
   GString *out = g_string_new (NULL);
 
-  append_grouped (out, digits, lc->grouping, lc->thousands_sep);
+  append_grouped (out, digits, c->grouping, c->thousands_sep);
   return g_string_free (out, FALSE);
 }
 

@@ -6,8 +6,8 @@
 G_BEGIN_DECLS
 
 /* How values read in the window: locale currency style, local time,
- * translated names. Every function uses the current locale (call them
- * from the main thread: they read localeconv()). */
+ * translated names. The locale's conventions are read on first use (after
+ * setlocale()); every function may be called from any thread. */
 
 /* "1 234,56 €" (fr_FR), "€1,234.56" (en_US): exact, from cents. A
  * currency other than EUR shows its code ("USD 12.50"). */

@@ -111,7 +111,7 @@ typedef struct {
   DpsRow        *first;
   DpsRow        *last;
   ChangeKind     change;
-  GArray        *positions;     /* guint per keep row (CHANGE_ALL) */
+  GArray        *positions;     /* guint per keep row, for CHANGE_ALL */
 } Job;
 
 struct _DpsTransactionModel
@@ -576,7 +576,7 @@ run_refresh (Job           *job,
         }
     }
 
-  if (job->keep_rows != NULL)
+  if (job->change == CHANGE_ALL && job->keep_rows != NULL)
     {
       job->positions = g_array_sized_new (FALSE, FALSE, sizeof (guint), job->keep_rows->len);
       for (guint i = 0; i < job->keep_rows->len; i++)

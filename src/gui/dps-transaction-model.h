@@ -32,17 +32,18 @@ gboolean             dps_transaction_model_is_busy         (DpsTransactionModel 
 /* The rows per page (depends on the sort). */
 guint                dps_transaction_model_get_page_size   (DpsTransactionModel  *self);
 
-/* New data may have landed: counts again and changes as little as it can
- * (rows added after the last or before the first keep every item; other
- * changes replace the items). @keep_rows (DpsRow*, may be NULL) are rows a
- * view wants to find again: their new positions come back from finish,
- * G_MAXUINT for those not found. */
+/* New data may have landed: counts again and changes as little as it can.
+ * Rows added after the last or before the first keep every item (and a
+ * selection model's selection, which follows the insertion); other
+ * changes replace every item. @keep_rows (DpsRow*, may be NULL) are rows a
+ * view wants to find again after such a replacement. */
 void                 dps_transaction_model_refresh_async   (DpsTransactionModel  *self,
                                                             GPtrArray            *keep_rows,
                                                             GCancellable         *cancellable,
                                                             GAsyncReadyCallback   callback,
                                                             gpointer              user_data);
-/* @out_positions: (out) (optional): a GArray of guint, one per kept row. */
+/* @out_positions: (out) (optional): when every item was replaced, the
+ * new position of each kept row (G_MAXUINT: not found); otherwise empty. */
 gboolean             dps_transaction_model_refresh_finish  (DpsTransactionModel  *self,
                                                             GAsyncResult         *result,
                                                             GArray              **out_positions,

@@ -559,8 +559,8 @@ test_refresh_append (RefreshFixture *f,
   g_assert_cmpuint (f->change_position, ==, n);
   g_assert_cmpuint (f->change_removed, ==, 0);
   g_assert_cmpuint (f->change_added, ==, 1);
-  g_assert_cmpuint (positions->len, ==, 1);
-  g_assert_cmpuint (g_array_index (positions, guint, 0), ==, 10);
+  /* Nothing was replaced: nothing to find again. */
+  g_assert_cmpuint (positions->len, ==, 0);
   same = g_list_model_get_item (G_LIST_MODEL (model), 10);
   g_assert_true (same == item);
   g_assert_cmpint (row_id_at (model, 10), ==, id);
@@ -599,7 +599,7 @@ test_refresh_prepend (RefreshFixture *f,
   g_assert_cmpuint (f->change_position, ==, 0);
   g_assert_cmpuint (f->change_removed, ==, 0);
   g_assert_cmpuint (f->change_added, ==, 2);
-  g_assert_cmpuint (g_array_index (positions, guint, 0), ==, 302);
+  g_assert_cmpuint (positions->len, ==, 0);
   same = g_list_model_get_item (G_LIST_MODEL (model), 302);
   g_assert_true (same == item);
   g_assert_cmpint (row_id_at (model, 302), ==, id);
