@@ -1165,14 +1165,19 @@ show_details (DpsTransactionsPage *self,
   if (row->source != NULL)
     {
       g_autofree char *position = NULL;
+      g_autofree char *offset = dps_display_format_count ((guint64) MAX (row->source_offset, 0));
 
       add_detail (self, line++, _("Source"), row->source);
       if (row->source_partition >= 0)
-        position = g_strdup_printf (_("partition %d, offset %" G_GINT64_FORMAT),
-                                    row->source_partition, row->source_offset);
+        /* Translators: where a Kafka record was read */
+        position = g_strdup_printf (_("partition %d, offset %s"), row->source_partition, offset);
       else if (row->source_line >= 0)
-        position = g_strdup_printf (_("line %" G_GINT64_FORMAT ", byte %" G_GINT64_FORMAT),
-                                    row->source_line, row->source_offset);
+        {
+          g_autofree char *number = dps_display_format_count ((guint64) row->source_line);
+
+          /* Translators: where a line of a file was read */
+          position = g_strdup_printf (_("line %s, byte %s"), number, offset);
+        }
       if (position != NULL)
         add_detail (self, line++, _("Position"), position);
     }
