@@ -18,15 +18,27 @@
  *     read (scrolling down), or before the first row of the page after it
  *     (scrolling up): the sort index is entered at the row, so the cost
  *     does not depend on the position;
- *  2. otherwise an offset from the nearer end of the listing: the first
+ *  2. sorted by time, when the count came from the rollups: the rows per
+ *     day (a breakdown by day, answered by the same rollups in a few
+ *     milliseconds) tell which day holds the position and how many rows
+ *     come before that day, so the page is read with the filter narrowed
+ *     to start (or, newest first, end) at that day and an offset smaller
+ *     than one day's rows: the timestamp at a position, found without
+ *     reading the rows before it;
+ *  3. otherwise an offset from the nearer end of the listing: the first
  *     and last pages are immediate, and "jump to the last row" reads
  *     backwards from the end with offset = n_items - end of page.
  *
- * Offsets walk the sort index (SQLite skips rows without reading them),
- * so a jump into the middle of n rows costs about n/2 index steps: see
+ * Offsets walk the sort index (SQLite skips rows without reading them,
+ * unless the filter needs a column of the row), so a jump into the middle
+ * of n rows costs up to n/2 index steps: see
  * tests/bench/bench-transactions.c for the figures. Page edges (first and
  * last sort keys of every page read) outlive the pages themselves, so a
  * place visited once is reached again by keyset.
+ *
+ * A new query shows its first page before counting: without rollups (a
+ * search, an amount range) the count reads every row, the first page only
+ * a few. The list holds that page until the count adds the rest.
  *
  * Requests wait in a last-in first-out queue: after a fast scroll the
  * page in view is read first and pages scrolled past are dropped. One
@@ -68,10 +80,18 @@ typedef struct {
   SortKey *last;
 } PageEdges;
 
+/* Rows of the listing on one UTC day. */
+typedef struct {
+  gint32  day;
+  guint64 count;
+} DayCount;
+
 typedef enum {
   JOB_RESET,
+  JOB_COUNT,
   JOB_PAGE,
   JOB_REFRESH,
+  JOB_DAYS,
 } JobKind;
 
 typedef enum {
@@ -107,6 +127,9 @@ typedef struct {
 
   /* results */
   guint64        n_items;
+  gboolean       from_rollup;   /* the count came from the rollups */
+  gboolean       counted;       /* n_items is the count, not a first page */
+  GArray        *days;          /* DayCount by day, or NULL */
   GPtrArray     *rows;          /* DpsRow* */
   DpsRow        *first;
   DpsRow        *last;
@@ -127,7 +150,9 @@ struct _DpsTransactionModel
   GQueue          lru;           /* Page*, most recent first */
   GQueue          wanted;        /* Page*, most recent first */
   GQueue          refreshes;     /* Job* waiting (JOB_REFRESH) */
-  GCancellable   *cancellable;   /* of the current generation */
+  GArray         *days;          /* DayCount by day for time sorts, or NULL */
+  gboolean        days_wanted;   /* worth reading after the first page */
+  gboolean        count_pending; /* n_items holds the first page only */
   DpsRow         *first_row;     /* first and last row at the last count, */
   DpsRow         *last_row;      /* for indexed sorts; NULL otherwise */
 
@@ -139,6 +164,9 @@ struct _DpsTransactionModel
   guint           generation;
   gboolean        reset_pending;
   gboolean        running;       /* a job is on the worker */
+  GCancellable   *running_cancellable;   /* owned: the running job's */
+  gint64          running_page;  /* its page, if a page read by offset */
+  gboolean        running_costly;
   gint64          last_number;   /* page last read for a view: the direction */
 };
 
@@ -152,6 +180,7 @@ enum {
   PROP_0,
   PROP_N_ITEMS,
   PROP_BUSY,
+  PROP_COUNTED,
   N_PROPS
 };
 
@@ -465,6 +494,7 @@ job_free (Job *job)
   g_clear_pointer (&job->first, dps_row_free);
   g_clear_pointer (&job->last, dps_row_free);
   g_clear_pointer (&job->positions, g_array_unref);
+  g_clear_pointer (&job->days, g_array_unref);
   g_free (job);
 }
 
@@ -479,7 +509,8 @@ job_new (DpsTransactionModel *self,
   job->repository = g_object_ref (self->reader);
   job->filter = g_object_ref (self->filter);
   job->sort = self->sort;
-  job->page_size = self->page_size;
+  /* A reset brings the page size of its sort. */
+  job->page_size = kind == JOB_RESET ? page_size_for_sort (&self->sort) : self->page_size;
   return job;
 }
 
@@ -499,28 +530,91 @@ read_one (Job           *job,
 }
 
 static gboolean
+count_rows (Job           *job,
+            GCancellable  *cancellable,
+            GError       **error)
+{
+  DpsKpis kpis;
+
+  if (!dps_repository_query_kpis (job->repository, job->filter, &kpis, cancellable, error))
+    return FALSE;
+  job->n_items = MIN ((guint64) kpis.total.count, G_MAXUINT - 1);
+  job->from_rollup = kpis.from_rollup;
+  return TRUE;
+}
+
+/* The rows of each day: cheap only from the rollups (a day adds no
+ * dimension, so the rollup that counted answers it too). */
+static gboolean
+run_days (Job           *job,
+          GCancellable  *cancellable,
+          GError       **error)
+{
+  g_autoptr(DpsBreakdown) days = NULL;
+  guint64 total = 0;
+
+  days = dps_repository_query_breakdown (job->repository, job->filter, DPS_DIMENSION_DAY,
+                                         DPS_DIMENSION_NONE, DPS_BREAKDOWN_ORDER_KEY, 0,
+                                         cancellable, error);
+  if (days == NULL)
+    return FALSE;
+  job->days = g_array_sized_new (FALSE, FALSE, sizeof (DayCount), dps_breakdown_get_n_items (days));
+  for (guint i = 0; i < dps_breakdown_get_n_items (days); i++)
+    {
+      const DpsBreakdownItem *item = dps_breakdown_get_item (days, i);
+      DayCount day;
+
+      if (!dps_parse_date (item->key, &day.day) || item->agg.count <= 0)
+        continue;
+      day.count = (guint64) item->agg.count;
+      total += day.count;
+      g_array_append_val (job->days, day);
+    }
+  /* Read by another statement than the count: rows landing in between
+   * make them disagree, and then they are of no use. */
+  if (total != job->old_n_items)
+    g_clear_pointer (&job->days, g_array_unref);
+  return TRUE;
+}
+
+/* The first page before the count: a count without rollups reads every
+ * row (seconds on millions), the first page only a few. One row more
+ * than a page says whether there is more to count. */
+static gboolean
 run_reset (Job           *job,
            GCancellable  *cancellable,
            GError       **error)
 {
-  DpsPageRequest request = { NULL, FALSE, 0, 0 };
+  DpsPageRequest request = { NULL, FALSE, 0, job->page_size + 1 };
 
-  if (!dps_repository_count_rows (job->repository, job->filter, &job->n_items, cancellable, error))
-    return FALSE;
-  job->n_items = MIN (job->n_items, G_MAXUINT - 1);
-  if (job->n_items == 0)
-    return TRUE;
-
-  request.limit = (guint) MIN (job->page_size, job->n_items);
   job->rows = dps_repository_query_page (job->repository, job->filter, &job->sort, &request,
                                          cancellable, error);
   if (job->rows == NULL)
     return FALSE;
+  if (job->rows->len > job->page_size)
+    g_ptr_array_set_size (job->rows, job->page_size);
+  else
+    job->counted = TRUE;
+  job->n_items = job->rows->len;
 
-  if (sort_is_indexed (&job->sort))
+  if (sort_is_indexed (&job->sort) && job->rows->len > 0)
     {
-      if (job->rows->len > 0)
-        job->first = dps_row_copy (g_ptr_array_index (job->rows, 0));
+      job->first = dps_row_copy (g_ptr_array_index (job->rows, 0));
+      if (job->counted)
+        job->last = dps_row_copy (g_ptr_array_index (job->rows, job->rows->len - 1));
+    }
+  return TRUE;
+}
+
+static gboolean
+run_count (Job           *job,
+           GCancellable  *cancellable,
+           GError       **error)
+{
+  if (!count_rows (job, cancellable, error))
+    return FALSE;
+  if (sort_is_indexed (&job->sort) && job->n_items > 0)
+    {
       job->last = read_one (job, TRUE, cancellable, error);
       if (job->last == NULL && error != NULL && *error != NULL)
         return FALSE;
@@ -547,9 +641,8 @@ run_refresh (Job           *job,
 {
   guint64 before;
 
-  if (!dps_repository_count_rows (job->repository, job->filter, &job->n_items, cancellable, error))
+  if (!count_rows (job, cancellable, error))
     return FALSE;
-  job->n_items = MIN (job->n_items, G_MAXUINT - 1);
 
   if (job->n_items == job->old_n_items)
     {
@@ -623,11 +716,17 @@ job_thread (GTask        *task,
     case JOB_RESET:
       ok = run_reset (job, cancellable, &error);
       break;
+    case JOB_COUNT:
+      ok = run_count (job, cancellable, &error);
+      break;
     case JOB_PAGE:
       ok = run_page (job, cancellable, &error);
       break;
     case JOB_REFRESH:
       ok = run_refresh (job, cancellable, &error);
+      break;
+    case JOB_DAYS:
+      ok = run_days (job, cancellable, &error);
       break;
     default:
       g_assert_not_reached ();
@@ -652,6 +751,17 @@ set_bounds_rows (DpsTransactionModel *self,
   self->last_row = g_steal_pointer (&job->last);
 }
 
+/* Far jumps in a time sort read the rows per day first (see the top). */
+static void
+want_days (DpsTransactionModel *self,
+           Job                 *job)
+{
+  g_clear_pointer (&self->days, g_array_unref);
+  self->days_wanted = job->sort.key == DPS_SORT_EVENT_TS && job->from_rollup &&
+                      job->n_items > 4 * (guint64) self->page_size;
+}
+
+/* Shows the first page; the rest follows the count. */
 static void
 apply_reset (DpsTransactionModel *self,
              Job                 *job)
@@ -664,8 +774,11 @@ apply_reset (DpsTransactionModel *self,
   self->n_items = (guint) job->n_items;
   self->last_number = 0;
   set_bounds_rows (self, job);
+  g_clear_pointer (&self->days, g_array_unref);
+  self->days_wanted = FALSE;
+  self->count_pending = !job->counted;
 
-  if (self->n_items > 0 && job->rows != NULL && job->rows->len > 0)
+  if (self->n_items > 0)
     fill_page (self, create_page (self, 0), job->rows);
 
   if (old_n_items > 0 || self->n_items > 0)
@@ -673,6 +786,40 @@ apply_reset (DpsTransactionModel *self,
   if (old_n_items != self->n_items)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
   g_signal_emit (self, signals[RESET], 0);
+  if (job->counted)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COUNTED]);
+}
+
+/* The rows after the first page. */
+static void
+apply_count (DpsTransactionModel *self,
+             Job                 *job)
+{
+  guint old_n_items = self->n_items;
+  guint n_items = (guint) job->n_items;
+
+  self->count_pending = FALSE;
+  g_clear_pointer (&self->last_row, dps_row_free);
+  self->last_row = g_steal_pointer (&job->last);
+  want_days (self, job);
+
+  if (n_items >= old_n_items)
+    {
+      /* The first page stays as it is. */
+      self->n_items = n_items;
+      if (n_items > old_n_items)
+        g_list_model_items_changed (G_LIST_MODEL (self), old_n_items, 0, n_items - old_n_items);
+    }
+  else
+    {
+      /* Rows went away in between: start over with what is there. */
+      clear_pages (self);
+      self->n_items = n_items;
+      g_list_model_items_changed (G_LIST_MODEL (self), 0, old_n_items, n_items);
+    }
+  if (old_n_items != self->n_items)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COUNTED]);
 }
 
 static void
@@ -797,7 +944,10 @@ apply_refresh (DpsTransactionModel *self,
       break;
     }
   if (job->change != CHANGE_NONE)
-    set_bounds_rows (self, job);
+    {
+      set_bounds_rows (self, job);
+      want_days (self, job);
+    }
 
   if (old_n_items != self->n_items)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
@@ -861,11 +1011,17 @@ job_done_cb (GObject      *object,
         case JOB_RESET:
           apply_reset (self, job);
           break;
+        case JOB_COUNT:
+          apply_count (self, job);
+          break;
         case JOB_PAGE:
           apply_page (self, job);
           break;
         case JOB_REFRESH:
           apply_refresh (self, job);
+          break;
+        case JOB_DAYS:
+          self->days = g_steal_pointer (&job->days);
           break;
         default:
           g_assert_not_reached ();
@@ -882,12 +1038,67 @@ static void
 run_job (DpsTransactionModel *self,
          Job                 *job)
 {
-  g_autoptr(GTask) task = g_task_new (g_object_ref (self), self->cancellable, job_done_cb, NULL);
+  g_autoptr(GTask) task = NULL;
 
+  /* Its own cancellable: a long page read can be dropped on its own
+   * when the view has moved on. */
+  g_clear_object (&self->running_cancellable);
+  self->running_cancellable = g_cancellable_new ();
+  self->running_costly = job->kind == JOB_PAGE && job->after == NULL;
+  self->running_page = job->number;
+
+  task = g_task_new (g_object_ref (self), self->running_cancellable, job_done_cb, NULL);
   g_task_set_source_tag (task, run_job);
   g_task_set_task_data (task, job, (GDestroyNotify) job_free);
   self->running = TRUE;
   g_task_run_in_thread (task, job_thread);
+}
+
+/* A view wants @page now: an offset read running for a page far from it
+ * (scrolled past with the scroll bar) is not worth finishing. */
+static void
+drop_stale_read (DpsTransactionModel *self,
+                 Page                *page)
+{
+  if (self->running && self->running_costly && ABS (self->running_page - page->number) > 1)
+    g_cancellable_cancel (self->running_cancellable);
+}
+
+/* The day holding position @start, in the sort's direction: the job's
+ * filter starts (or, newest first, ends) at that day and its offset
+ * counts from there. */
+static void
+narrow_to_day (DpsTransactionModel *self,
+               Job                 *job,
+               guint                start)
+{
+  guint64 before = 0;
+  gint64 from, to;
+  guint n = self->days->len;
+
+  for (guint k = 0; k < n; k++)
+    {
+      const DayCount *day = &g_array_index (self->days, DayCount,
+                                            self->sort.descending ? n - 1 - k : k);
+      gint64 day_start = (gint64) day->day * DPS_USEC_PER_DAY;
+
+      if (start >= before + day->count && k + 1 < n)
+        {
+          before += day->count;
+          continue;
+        }
+
+      g_clear_object (&job->filter);
+      job->filter = dps_filter_copy (self->filter);
+      dps_filter_get_period (job->filter, &from, &to);
+      if (self->sort.descending)
+        to = to == DPS_FILTER_NO_TIME ? day_start + DPS_USEC_PER_DAY : MIN (to, day_start + DPS_USEC_PER_DAY);
+      else
+        from = MAX (from, day_start);
+      dps_filter_set_period (job->filter, from, to);
+      job->offset = start - before;
+      return;
+    }
 }
 
 /* Chooses how to read @page: see the comment at the top. */
@@ -912,6 +1123,8 @@ page_job (DpsTransactionModel *self,
       job->after = sort_key_to_row (after->first, self->sort.key);
       job->backwards = TRUE;
     }
+  else if (self->days != NULL && start > 0 && end < self->n_items)
+    narrow_to_day (self, job, start);
   else if (start <= self->n_items - end)
     job->offset = start;
   else
@@ -935,6 +1148,8 @@ schedule (DpsTransactionModel *self)
       self->reset_pending = FALSE;
       run_job (self, job_new (self, JOB_RESET));
     }
+  else if (self->count_pending)
+    run_job (self, job_new (self, JOB_COUNT));
   else if (self->refreshes.length > 0)
     {
       Job *job = g_queue_pop_head (&self->refreshes);
@@ -943,6 +1158,14 @@ schedule (DpsTransactionModel *self)
       job->old_n_items = self->n_items;
       job->old_first = self->first_row != NULL ? dps_row_copy (self->first_row) : NULL;
       job->old_last = self->last_row != NULL ? dps_row_copy (self->last_row) : NULL;
+      run_job (self, job);
+    }
+  else if (self->days_wanted)
+    {
+      Job *job = job_new (self, JOB_DAYS);
+
+      self->days_wanted = FALSE;
+      job->old_n_items = self->n_items;
       run_job (self, job);
     }
   else if (self->wanted.length > 0)
@@ -993,6 +1216,8 @@ dps_transaction_model_get_item (GListModel *model,
 
   if (!page->loaded || page->stale)
     {
+      if (!page->in_flight)
+        drop_stale_read (self, page);
       want_page (self, page, FALSE);
       schedule (self);
     }
@@ -1031,7 +1256,7 @@ dps_transaction_model_dispose (GObject *object)
 {
   DpsTransactionModel *self = DPS_TRANSACTION_MODEL (object);
 
-  g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->running_cancellable);
   cancel_refreshes (self);
   clear_pages (self);
 
@@ -1045,11 +1270,12 @@ dps_transaction_model_finalize (GObject *object)
 
   g_clear_object (&self->reader);
   g_clear_object (&self->filter);
-  g_clear_object (&self->cancellable);
+  g_clear_object (&self->running_cancellable);
   g_clear_pointer (&self->pages, g_hash_table_unref);
   g_clear_pointer (&self->edges, g_hash_table_unref);
   g_clear_pointer (&self->first_row, dps_row_free);
   g_clear_pointer (&self->last_row, dps_row_free);
+  g_clear_pointer (&self->days, g_array_unref);
 
   G_OBJECT_CLASS (dps_transaction_model_parent_class)->finalize (object);
 }
@@ -1070,6 +1296,9 @@ dps_transaction_model_get_property (GObject    *object,
     case PROP_BUSY:
       g_value_set_boolean (value, dps_transaction_model_is_busy (self));
       break;
+    case PROP_COUNTED:
+      g_value_set_boolean (value, dps_transaction_model_is_counted (self));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1089,6 +1318,10 @@ dps_transaction_model_class_init (DpsTransactionModelClass *klass)
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_BUSY] =
     g_param_spec_boolean ("busy", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* FALSE while only the first page of a new query is listed. */
+  properties[PROP_COUNTED] =
+    g_param_spec_boolean ("counted", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -1114,7 +1347,6 @@ dps_transaction_model_init (DpsTransactionModel *self)
 {
   self->pages = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, page_free);
   self->edges = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, page_edges_free);
-  self->cancellable = g_cancellable_new ();
   self->sort.key = DPS_SORT_EVENT_TS;
   self->sort.descending = TRUE;
   self->page_size = page_size_for_sort (&self->sort);
@@ -1150,9 +1382,7 @@ dps_transaction_model_set_query (DpsTransactionModel *self,
   was_busy = dps_transaction_model_is_busy (self);
 
   /* Whatever runs now belongs to the old query. */
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
+  g_cancellable_cancel (self->running_cancellable);
   self->generation++;
   cancel_refreshes (self);
 
@@ -1165,6 +1395,8 @@ dps_transaction_model_set_query (DpsTransactionModel *self,
   for (GList *l = self->lru.head; l != NULL; l = l->next)
     ((Page *) l->data)->queued = FALSE;
   self->reset_pending = TRUE;
+  self->days_wanted = FALSE;
+  self->count_pending = FALSE;
 
   /* The page size goes with the sort; it takes effect with the reset. */
   schedule (self);
@@ -1192,8 +1424,15 @@ gboolean
 dps_transaction_model_is_busy (DpsTransactionModel *self)
 {
   g_return_val_if_fail (DPS_IS_TRANSACTION_MODEL (self), FALSE);
-  return self->running || self->reset_pending || self->refreshes.length > 0 ||
-         self->wanted.length > 0;
+  return self->running || self->reset_pending || self->count_pending ||
+         self->refreshes.length > 0 || self->days_wanted || self->wanted.length > 0;
+}
+
+gboolean
+dps_transaction_model_is_counted (DpsTransactionModel *self)
+{
+  g_return_val_if_fail (DPS_IS_TRANSACTION_MODEL (self), FALSE);
+  return self->filter != NULL && !self->reset_pending && !self->count_pending;
 }
 
 guint

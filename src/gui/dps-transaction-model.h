@@ -18,8 +18,9 @@ G_DECLARE_FINAL_TYPE (DpsTransactionModel, dps_transaction_model, DPS, TRANSACTI
  * flat whatever the row count. Main thread only, except where noted. */
 DpsTransactionModel *dps_transaction_model_new             (DpsRepository        *reader);
 
-/* Reads @filter (copied) in @sort order: counts on the worker, then
- * replaces every item at once ("reset" is emitted after items-changed). */
+/* Reads @filter (copied) in @sort order on the worker: replaces every
+ * item with the first page ("reset" is emitted after items-changed), then
+ * counts and adds the rest (items-changed at the end, "counted"). */
 void                 dps_transaction_model_set_query       (DpsTransactionModel  *self,
                                                             DpsFilter            *filter,
                                                             const DpsSort        *sort);
@@ -29,6 +30,8 @@ void                 dps_transaction_model_get_sort        (DpsTransactionModel 
                                                             DpsSort              *sort);
 /* Whether a count, page or refresh is being read or waits to be. */
 gboolean             dps_transaction_model_is_busy         (DpsTransactionModel  *self);
+/* FALSE while the items are the first page of a query not counted yet. */
+gboolean             dps_transaction_model_is_counted      (DpsTransactionModel  *self);
 /* The rows per page (depends on the sort). */
 guint                dps_transaction_model_get_page_size   (DpsTransactionModel  *self);
 

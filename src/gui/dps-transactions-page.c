@@ -725,7 +725,7 @@ update_state (DpsTransactionsPage *self)
     g_autofree char *count = dps_display_format_count (n);
     g_autofree char *text = NULL;
 
-    if (dps_transaction_model_is_busy (self->model) && n == 0)
+    if (!dps_transaction_model_is_counted (self->model))
       text = g_strdup (_("Counting…"));
     else
       /* Translators: the number of rows in the table, "12,345 transactions" */
@@ -1027,6 +1027,7 @@ opened_cb (GObject      *object,
   self->model = dps_transaction_model_new (job->pages);
   g_signal_connect (self->model, "notify::busy", G_CALLBACK (model_busy_cb), self);
   g_signal_connect (self->model, "notify::n-items", G_CALLBACK (model_busy_cb), self);
+  g_signal_connect (self->model, "notify::counted", G_CALLBACK (model_busy_cb), self);
   g_signal_connect (self->model, "reset", G_CALLBACK (model_reset_cb), self);
   g_signal_connect (self->model, "error", G_CALLBACK (model_error_cb), self);
   self->selection = gtk_multi_selection_new (G_LIST_MODEL (g_object_ref (self->model)));

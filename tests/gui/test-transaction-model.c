@@ -352,6 +352,57 @@ test_jump (void)
   sqlite3_close (db);
 }
 
+/* Far jumps in a time sort go through the rows per day (from the
+ * rollups): any position, filtered or not, either direction, and with a
+ * period, lands on SQL's row. */
+static void
+test_jump_by_day (void)
+{
+  sqlite3 *db = open_sql (big_path);
+  const char *cities[] = { "Lyon", "Paris", NULL };
+
+  for (guint variant = 0; variant < 6; variant++)
+    {
+      g_autoptr(DpsFilter) filter = dps_filter_new ();
+      g_autoptr(DpsTransactionModel) model = NULL;
+      g_autoptr(GArray) all = NULL;
+      gboolean descending = variant % 2 == 1;
+      g_autofree char *sql = NULL;
+      const char *where = "1";
+      guint n;
+
+      if (variant >= 2)
+        {
+          dps_filter_set_cities (filter, cities);
+          dps_filter_set_statuses (filter, DPS_FILTER_MASK (DPS_STATUS_APPROVED) | DPS_FILTER_MASK (DPS_STATUS_DECLINED));
+          where = "city IN ('Lyon', 'Paris') AND status IN (0, 1)";
+        }
+      if (variant >= 4)
+        {
+          /* Whole UTC days: still answered by the rollups. */
+          dps_filter_set_period (filter, START_USEC + 3 * DPS_USEC_PER_DAY, START_USEC + 40 * DPS_USEC_PER_DAY);
+          where = "city IN ('Lyon', 'Paris') AND status IN (0, 1) AND event_ts >= 1764806400000000 "
+                  "AND event_ts < 1768003200000000";
+        }
+      sql = g_strdup_printf ("SELECT id FROM transactions WHERE %s ORDER BY event_ts %s, id %s", where,
+                             descending ? "DESC" : "ASC", descending ? "DESC" : "ASC");
+      all = sql_ids (db, sql, NULL);
+      model = new_model (big_repository, filter, DPS_SORT_EVENT_TS, descending);
+      n = g_list_model_get_n_items (G_LIST_MODEL (model));
+      g_assert_cmpuint (n, ==, all->len);
+
+      /* Far apart, so no page has a neighbour read. */
+      for (guint k = 1; k < 12; k++)
+        {
+          guint position = (guint) ((guint64) n * k / 12) + (guint) g_test_rand_int_range (0, 50);
+
+          position = MIN (position, n - 1);
+          g_assert_cmpint (row_id_at (model, position), ==, g_array_index (all, gint64, position));
+        }
+    }
+  sqlite3_close (db);
+}
+
 /* Memory stays bounded: pages far behind are dropped, their rows read
  * again when needed, and the same item comes back while its page stays. */
 static void
@@ -678,8 +729,11 @@ test_requery (RefreshFixture *f,
   dps_transaction_model_set_query (model, filter, &sort);
   wait_idle (model);
 
+  /* A listing shorter than a page is counted by reading it. */
   g_assert_cmpuint (resets, ==, 1);
+  g_assert_cmpuint (dps_transaction_model_get_page_size (model), >, sql_count (db, "city = 'Lyon'", NULL));
   g_assert_cmpuint (f->changes, ==, 1);
+  g_assert_true (dps_transaction_model_is_counted (model));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==,
                     (guint64) sql_count (db, "city = 'Lyon'", NULL));
   {
@@ -690,6 +744,25 @@ test_requery (RefreshFixture *f,
   /* The model copied the filter: changing it later changes nothing. */
   dps_filter_set_cities (filter, NULL);
   g_assert_false (dps_filter_equal (filter, dps_transaction_model_get_filter (model)));
+
+  /* A longer one: its first page at once, the rest once counted. */
+  sort.key = DPS_SORT_EVENT_TS;
+  f->changes = 0;
+  dps_transaction_model_set_query (model, filter, &sort);
+  while (resets < 2)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (dps_transaction_model_is_counted (model));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==,
+                    dps_transaction_model_get_page_size (model));
+  {
+    g_autoptr(DpsTransactionItem) first = g_list_model_get_item (G_LIST_MODEL (model), 0);
+    g_assert_true (dps_transaction_item_is_loaded (first));
+  }
+  wait_idle (model);
+  g_assert_true (dps_transaction_model_is_counted (model));
+  g_assert_cmpuint (f->changes, ==, 2);
+  g_assert_cmpuint (f->change_position, ==, dps_transaction_model_get_page_size (model));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, (guint64) sql_count (db, "1", NULL));
   sqlite3_close (db);
 }
 
@@ -715,6 +788,7 @@ main (int   argc,
   g_test_add_func ("/dps/transaction-model/scroll/filtered", test_scroll_filtered);
   g_test_add_func ("/dps/transaction-model/sort", test_sort);
   g_test_add_func ("/dps/transaction-model/jump", test_jump);
+  g_test_add_func ("/dps/transaction-model/jump-by-day", test_jump_by_day);
   g_test_add_func ("/dps/transaction-model/cache", test_cache);
   g_test_add_func ("/dps/transaction-model/read-ranges", test_read_ranges);
   g_test_add_func ("/dps/transaction-model/hostile-search", test_hostile_search);
