@@ -128,6 +128,7 @@ typedef struct {
   /* results */
   guint64        n_items;
   gboolean       from_rollup;   /* the count came from the rollups */
+  DpsKpis        kpis;          /* read with the count */
   gboolean       counted;       /* n_items is the count, not a first page */
   GArray        *days;          /* DayCount by day, or NULL */
   GPtrArray     *rows;          /* DpsRow* */
@@ -152,7 +153,10 @@ struct _DpsTransactionModel
   GQueue          refreshes;     /* Job* waiting (JOB_REFRESH) */
   GArray         *days;          /* DayCount by day for time sorts, or NULL */
   gboolean        days_wanted;   /* worth reading after the first page */
-  gboolean        count_pending; /* n_items holds the first page only */
+  gboolean        count_pending; /* the count (and key figures) is to be read */
+  gboolean        counted;       /* n_items is the count, not a first page */
+  DpsKpis         kpis;          /* of the listing, read with its count */
+  gboolean        kpis_valid;
   DpsRow         *first_row;     /* first and last row at the last count, */
   DpsRow         *last_row;      /* for indexed sorts; NULL otherwise */
 
@@ -186,6 +190,7 @@ enum {
 
 enum {
   RESET,
+  KPIS_CHANGED,
   ERROR,
   N_SIGNALS
 };
@@ -534,12 +539,10 @@ count_rows (Job           *job,
             GCancellable  *cancellable,
             GError       **error)
 {
-  DpsKpis kpis;
-
-  if (!dps_repository_query_kpis (job->repository, job->filter, &kpis, cancellable, error))
+  if (!dps_repository_query_kpis (job->repository, job->filter, &job->kpis, cancellable, error))
     return FALSE;
-  job->n_items = MIN ((guint64) kpis.total.count, G_MAXUINT - 1);
-  job->from_rollup = kpis.from_rollup;
+  job->n_items = MIN ((guint64) job->kpis.total.count, G_MAXUINT - 1);
+  job->from_rollup = job->kpis.from_rollup;
   return TRUE;
 }
 
@@ -776,7 +779,9 @@ apply_reset (DpsTransactionModel *self,
   set_bounds_rows (self, job);
   g_clear_pointer (&self->days, g_array_unref);
   self->days_wanted = FALSE;
-  self->count_pending = !job->counted;
+  /* Even a listing counted by reading it gets its key figures. */
+  self->counted = job->counted;
+  self->count_pending = TRUE;
 
   if (self->n_items > 0)
     fill_page (self, create_page (self, 0), job->rows);
@@ -792,13 +797,24 @@ apply_reset (DpsTransactionModel *self,
 
 /* The rows after the first page. */
 static void
+set_kpis (DpsTransactionModel *self,
+          Job                 *job)
+{
+  self->kpis = job->kpis;
+  self->kpis_valid = TRUE;
+  g_signal_emit (self, signals[KPIS_CHANGED], 0);
+}
+
+static void
 apply_count (DpsTransactionModel *self,
              Job                 *job)
 {
   guint old_n_items = self->n_items;
   guint n_items = (guint) job->n_items;
+  gboolean was_counted = self->counted;
 
   self->count_pending = FALSE;
+  self->counted = TRUE;
   g_clear_pointer (&self->last_row, dps_row_free);
   self->last_row = g_steal_pointer (&job->last);
   want_days (self, job);
@@ -819,7 +835,9 @@ apply_count (DpsTransactionModel *self,
     }
   if (old_n_items != self->n_items)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COUNTED]);
+  set_kpis (self, job);
+  if (!was_counted)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COUNTED]);
 }
 
 static void
@@ -951,6 +969,8 @@ apply_refresh (DpsTransactionModel *self,
 
   if (old_n_items != self->n_items)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+  /* Rejects may land without rows: the figures change all the same. */
+  set_kpis (self, job);
 
   /* Where the rows to keep are now; none when nothing moved. */
   if (job->positions == NULL)
@@ -1333,6 +1353,13 @@ dps_transaction_model_class_init (DpsTransactionModelClass *klass)
   signals[RESET] = g_signal_new ("reset", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
   /**
+   * DpsTransactionModel::kpis-changed:
+   *
+   * New key figures of the listing (see dps_transaction_model_get_kpis()).
+   */
+  signals[KPIS_CHANGED] = g_signal_new ("kpis-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                        0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /**
    * DpsTransactionModel::error:
    * @error: what went wrong
    *
@@ -1397,6 +1424,8 @@ dps_transaction_model_set_query (DpsTransactionModel *self,
   self->reset_pending = TRUE;
   self->days_wanted = FALSE;
   self->count_pending = FALSE;
+  self->counted = FALSE;
+  self->kpis_valid = FALSE;
 
   /* The page size goes with the sort; it takes effect with the reset. */
   schedule (self);
@@ -1432,7 +1461,20 @@ gboolean
 dps_transaction_model_is_counted (DpsTransactionModel *self)
 {
   g_return_val_if_fail (DPS_IS_TRANSACTION_MODEL (self), FALSE);
-  return self->filter != NULL && !self->reset_pending && !self->count_pending;
+  return self->filter != NULL && !self->reset_pending && self->counted;
+}
+
+gboolean
+dps_transaction_model_get_kpis (DpsTransactionModel *self,
+                                DpsKpis             *kpis)
+{
+  g_return_val_if_fail (DPS_IS_TRANSACTION_MODEL (self), FALSE);
+  g_return_val_if_fail (kpis != NULL, FALSE);
+
+  if (!self->kpis_valid)
+    return FALSE;
+  *kpis = self->kpis;
+  return TRUE;
 }
 
 guint

@@ -32,6 +32,11 @@ void                 dps_transaction_model_get_sort        (DpsTransactionModel 
 gboolean             dps_transaction_model_is_busy         (DpsTransactionModel  *self);
 /* FALSE while the items are the first page of a query not counted yet. */
 gboolean             dps_transaction_model_is_counted      (DpsTransactionModel  *self);
+/* The key figures of the whole listing, read with its count (the same
+ * statement, so they always agree with n_items); FALSE until then.
+ * "kpis-changed" tells when they change. */
+gboolean             dps_transaction_model_get_kpis        (DpsTransactionModel  *self,
+                                                            DpsKpis              *kpis);
 /* The rows per page (depends on the sort). */
 guint                dps_transaction_model_get_page_size   (DpsTransactionModel  *self);
 

@@ -49,14 +49,13 @@ struct _DpsTransactionsPage
   /* Owned. */
   DpsSession          *session;
   GSettings           *settings;          /* NULL when the schema is not installed */
-  DpsRepository       *reader;            /* key figures, details, copies */
+  DpsRepository       *reader;            /* details, copies */
   DpsTransactionModel *model;
   GtkMultiSelection   *selection;
   GtkColumnViewColumn *columns[DPS_N_COLUMNS];
   GSimpleActionGroup  *column_actions;    /* "columns.<name>": shown or not */
   GObject             *probes[2];
   GCancellable        *open_cancellable;
-  GCancellable        *kpi_cancellable;
   GCancellable        *details_cancellable;
   GCancellable        *refresh_cancellable;
   DpsTransactionItem  *waited_item;       /* selected, its row not read yet */
@@ -65,7 +64,6 @@ struct _DpsTransactionsPage
   /* State. */
   DpsKpis              kpis;
   gboolean             kpis_valid;
-  gboolean             kpis_running;
   gboolean             opening;
   gboolean             refreshing;
   gboolean             refresh_again;
@@ -565,37 +563,6 @@ create_columns (DpsTransactionsPage *self)
 /* ---------------------------------------------------------------------- */
 /* key figures                                                            */
 
-typedef struct {
-  DpsRepository *repository;
-  DpsFilter     *filter;
-  DpsKpis        kpis;
-} KpiJob;
-
-static void
-kpi_job_free (gpointer data)
-{
-  KpiJob *job = data;
-
-  g_clear_object (&job->repository);
-  g_clear_object (&job->filter);
-  g_free (job);
-}
-
-static void
-kpis_in_thread (GTask        *task,
-                gpointer      source_object,
-                gpointer      task_data,
-                GCancellable *cancellable)
-{
-  KpiJob *job = task_data;
-  GError *error = NULL;
-
-  if (dps_repository_query_kpis (job->repository, job->filter, &job->kpis, cancellable, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
-
 static void
 show_kpis (DpsTransactionsPage *self)
 {
@@ -638,56 +605,13 @@ show_kpis (DpsTransactionsPage *self)
   gtk_label_set_text (self->rejected_value, rejected);
 }
 
+/* The figures come with the model's count: the same statement. */
 static void
-kpis_done_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
+model_kpis_changed_cb (DpsTransactionModel *model,
+                       DpsTransactionsPage *self)
 {
-  DpsTransactionsPage *self = DPS_TRANSACTIONS_PAGE (object);
-  g_autoptr(GError) error = NULL;
-
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-      self->kpis_running = FALSE;
-      self->kpis_valid = FALSE;
-      show_kpis (self);
-      toast (self, error->message);
-      update_state (self);
-      return;
-    }
-
-  self->kpis_running = FALSE;
-  self->kpis = ((KpiJob *) g_task_get_task_data (G_TASK (result)))->kpis;
-  self->kpis_valid = TRUE;
+  self->kpis_valid = dps_transaction_model_get_kpis (model, &self->kpis);
   show_kpis (self);
-  update_state (self);
-}
-
-/* Over the whole filtered set, on the page's own connection. */
-static void
-request_kpis (DpsTransactionsPage *self)
-{
-  g_autoptr(GTask) task = NULL;
-  KpiJob *job;
-
-  if (self->reader == NULL)
-    return;
-
-  g_cancellable_cancel (self->kpi_cancellable);
-  g_clear_object (&self->kpi_cancellable);
-  self->kpi_cancellable = g_cancellable_new ();
-
-  job = g_new0 (KpiJob, 1);
-  job->repository = g_object_ref (self->reader);
-  job->filter = dps_filter_copy (dps_session_get_filter (self->session));
-  task = g_task_new (self, self->kpi_cancellable, kpis_done_cb, NULL);
-  g_task_set_source_tag (task, request_kpis);
-  g_task_set_task_data (task, job, kpi_job_free);
-  self->kpis_running = TRUE;
-  g_task_run_in_thread (task, kpis_in_thread);
-  update_state (self);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -923,7 +847,6 @@ static void
 data_changed_cb (DpsSession          *session,
                  DpsTransactionsPage *self)
 {
-  request_kpis (self);
   refresh_model (self);
 }
 
@@ -931,7 +854,6 @@ static void
 filter_changed_cb (DpsFilter           *filter,
                    DpsTransactionsPage *self)
 {
-  request_kpis (self);
   query_changed (self);
 }
 
@@ -1030,12 +952,12 @@ opened_cb (GObject      *object,
   g_signal_connect (self->model, "notify::counted", G_CALLBACK (model_busy_cb), self);
   g_signal_connect (self->model, "reset", G_CALLBACK (model_reset_cb), self);
   g_signal_connect (self->model, "error", G_CALLBACK (model_error_cb), self);
+  g_signal_connect (self->model, "kpis-changed", G_CALLBACK (model_kpis_changed_cb), self);
   self->selection = gtk_multi_selection_new (G_LIST_MODEL (g_object_ref (self->model)));
   g_signal_connect (self->selection, "selection-changed", G_CALLBACK (selection_changed_cb), self);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
 
   query_changed (self);
-  request_kpis (self);
 }
 
 static void
@@ -1699,7 +1621,6 @@ dps_transactions_page_dispose (GObject *object)
   DpsTransactionsPage *self = DPS_TRANSACTIONS_PAGE (object);
 
   g_cancellable_cancel (self->open_cancellable);
-  g_cancellable_cancel (self->kpi_cancellable);
   g_cancellable_cancel (self->details_cancellable);
   g_cancellable_cancel (self->refresh_cancellable);
   stop_waiting (self);
@@ -1735,7 +1656,6 @@ dps_transactions_page_dispose (GObject *object)
   g_clear_object (&self->probes[0]);
   g_clear_object (&self->probes[1]);
   g_clear_object (&self->open_cancellable);
-  g_clear_object (&self->kpi_cancellable);
   g_clear_object (&self->details_cancellable);
   g_clear_object (&self->refresh_cancellable);
   g_clear_object (&self->session);
@@ -1900,7 +1820,7 @@ gboolean
 dps_transactions_page_is_busy (DpsTransactionsPage *self)
 {
   g_return_val_if_fail (DPS_IS_TRANSACTIONS_PAGE (self), FALSE);
-  return self->opening || self->kpis_running || self->refreshing ||
+  return self->opening || self->refreshing ||
          (self->model != NULL && dps_transaction_model_is_busy (self->model));
 }
 

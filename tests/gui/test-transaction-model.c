@@ -701,6 +701,46 @@ test_refresh_middle (RefreshFixture *f,
   g_assert_cmpint (row_id_at (model, n - 4), ==, dps_transaction_item_get_row (high)->row_id);
 }
 
+/* The key figures come with the count, agree with it, and follow rejects
+ * that land without any new row. */
+static void
+test_refresh_kpis (RefreshFixture *f,
+                   gconstpointer   data)
+{
+  g_autoptr(DpsFilter) filter = dps_filter_new ();
+  g_autoptr(DpsTransactionModel) model = new_model (f->repository, filter, DPS_SORT_EVENT_TS, TRUE);
+  g_autoptr(DpsBatch) batch = dps_batch_new ();
+  g_autoptr(GArray) positions = NULL;
+  g_autoptr(GError) error = NULL;
+  DpsKpis shown, expected;
+  DpsReject reject = { 0 };
+  DpsPosition position = DPS_POSITION_INIT;
+
+  g_assert_true (dps_transaction_model_get_kpis (model, &shown));
+  g_assert_true (dps_repository_query_kpis (f->repository, filter, &expected, NULL, &error));
+  g_assert_cmpint (shown.total.count, ==, g_list_model_get_n_items (G_LIST_MODEL (model)));
+  g_assert_cmpint (shown.total.amount_cents, ==, expected.total.amount_cents);
+  g_assert_cmpint (shown.total.approved_count, ==, expected.total.approved_count);
+  g_assert_cmpint (shown.rejected, ==, expected.rejected);
+
+  reject.reason = DPS_REJECT_OUT_OF_RANGE;
+  reject.detail = g_strdup ("amount must be > 0");
+  reject.raw = g_memdup2 ("{\"amount\": -1}", 15);
+  reject.raw_size = reject.raw_length = 15;
+  reject.event_ts = G_MININT64;
+  reject.position = position;
+  dps_batch_take_reject (batch, &reject);
+  g_assert_true (dps_repository_write_batch (f->repository, batch, NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  g_signal_connect (model, "items-changed", G_CALLBACK (items_changed_cb), f);
+  positions = refresh_and_wait (model, NULL);
+  g_assert_cmpuint (f->changes, ==, 0);
+  g_assert_true (dps_transaction_model_get_kpis (model, &shown));
+  g_assert_cmpint (shown.rejected, ==, expected.rejected + 1);
+  g_assert_cmpint (shown.total.count, ==, expected.total.count);
+}
+
 /* A new query replaces everything at once, and says so. */
 static void
 reset_cb (DpsTransactionModel *model,
@@ -798,6 +838,8 @@ main (int   argc,
               refresh_set_up, test_refresh_prepend, refresh_tear_down);
   g_test_add ("/dps/transaction-model/refresh/middle", RefreshFixture, NULL,
               refresh_set_up, test_refresh_middle, refresh_tear_down);
+  g_test_add ("/dps/transaction-model/refresh/kpis", RefreshFixture, NULL,
+              refresh_set_up, test_refresh_kpis, refresh_tear_down);
   g_test_add ("/dps/transaction-model/requery", RefreshFixture, NULL,
               refresh_set_up, test_requery, refresh_tear_down);
 
