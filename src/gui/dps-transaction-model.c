@@ -813,7 +813,6 @@ apply_count (DpsTransactionModel *self,
   guint n_items = (guint) job->n_items;
   gboolean was_counted = self->counted;
 
-  self->count_pending = FALSE;
   self->counted = TRUE;
   g_clear_pointer (&self->last_row, dps_row_free);
   self->last_row = g_steal_pointer (&job->last);
@@ -1169,7 +1168,11 @@ schedule (DpsTransactionModel *self)
       run_job (self, job_new (self, JOB_RESET));
     }
   else if (self->count_pending)
-    run_job (self, job_new (self, JOB_COUNT));
+    {
+      /* Not again after a failure: the next query or refresh counts. */
+      self->count_pending = FALSE;
+      run_job (self, job_new (self, JOB_COUNT));
+    }
   else if (self->refreshes.length > 0)
     {
       Job *job = g_queue_pop_head (&self->refreshes);
