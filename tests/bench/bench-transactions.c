@@ -223,8 +223,9 @@ bench_jumps (DpsRepository *repository)
   g_print ("  %-44s %8.1f ms\n", "last row (everything, newest first)", time_item (model, n - 1));
   g_print ("  %-44s %8.1f ms\n", "row before it (same page)", time_item (model, n - 2));
   g_print ("  %-44s %8.1f ms\n", "next page up (keyset)", time_item (model, n - 1 - dps_transaction_model_get_page_size (model)));
-  g_print ("  %-44s %8.1f ms\n", "middle row (offset from the start)", time_item (model, n / 2));
-  g_print ("  %-44s %8.1f ms\n", "three quarters (offset from the end)", time_item (model, n / 4 * 3));
+  g_print ("  %-44s %8.1f ms\n", "middle row (day directory)", time_item (model, n / 2));
+  g_print ("  %-44s %8.1f ms\n", "another row of that day", time_item (model, n / 2 + 20000));
+  g_print ("  %-44s %8.1f ms\n", "three quarters (day directory)", time_item (model, n / 4 * 3));
   g_print ("  %-44s %8.1f ms\n", "page after the middle (keyset)", time_item (model, n / 2 + dps_transaction_model_get_page_size (model)));
 
   time_first_page (model, lyon_filter, &newest, &n, NULL);
@@ -233,7 +234,12 @@ bench_jumps (DpsRepository *repository)
 
   time_first_page (model, all, &amount, &n, NULL);
   g_print ("  %-44s %8.1f ms\n", "last row (by amount, no index)", time_item (model, n - 1));
-  g_print ("  %-44s %8.1f ms\n", "middle row (by amount, no index)", time_item (model, n / 2));
+  /* An offset into an unindexed sort sorts everything before it: minutes
+   * on ten million rows, spilling to temporary files. */
+  if (n <= 2000000)
+    g_print ("  %-44s %8.1f ms\n", "middle row (by amount, no index)", time_item (model, n / 2));
+  else
+    g_print ("  %-44s %11s\n", "middle row (by amount, no index)", "skipped");
 }
 
 /* Every page, top to bottom, as a scroll through the whole table reads
