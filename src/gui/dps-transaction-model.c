@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
 #include <string.h>
 
 #include "dps-transaction-model.h"
@@ -1019,7 +1020,7 @@ job_done_cb (GObject      *object,
       if (job->task != NULL)
         {
           g_task_return_new_error (job->task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                                   "The query changed");
+                                   _("The query changed"));
           g_clear_object (&job->task);
         }
     }
@@ -1269,7 +1270,7 @@ cancel_refreshes (DpsTransactionModel *self)
   while ((job = g_queue_pop_head (&self->refreshes)) != NULL)
     {
       g_task_return_new_error (job->task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                               "The query changed");
+                               _("The query changed"));
       job_free (job);
     }
 }
