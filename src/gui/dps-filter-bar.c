@@ -601,6 +601,14 @@ count_of (ValueList  *list,
   return list->counts != NULL ? 0 : -1;
 }
 
+/* In the order of the person's language. */
+static int
+compare_values (gconstpointer a,
+                gconstpointer b)
+{
+  return g_utf8_collate (*(const char * const *) a, *(const char * const *) b);
+}
+
 /* Every value with its count; chosen values stay listed even at zero. */
 static void
 rebuild_list (DpsFilterBar *self,
@@ -633,7 +641,7 @@ rebuild_list (DpsFilterBar *self,
     for (guint i = 0; chosen != NULL && chosen[i] != NULL; i++)
       if (!g_ptr_array_find_with_equal_func (values, chosen[i], g_str_equal, NULL))
         g_ptr_array_add (values, (gpointer) chosen[i]);
-    g_ptr_array_sort (values, (GCompareFunc) g_strcmp0);
+    g_ptr_array_sort (values, compare_values);
 
     if (values->len == 0)
       {
