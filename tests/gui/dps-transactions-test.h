@@ -7,15 +7,15 @@
 
 G_BEGIN_DECLS
 
-/* Shared by the GUI test programs (header-only: each program includes it
- * once). */
+/* Shared by the Transactions view's GUI tests (header-only: each
+ * program includes it once). */
 
 /* The GUI's resources live in a static library: referencing them links
  * them in, and their constructor registers them. */
 GResource *dps_get_resource (void);
 
 static inline void
-dps_gui_test_init (int    *argc,
+dps_tx_test_init (int    *argc,
                    char ***argv)
 {
   gtk_test_init (argc, argv, NULL);
@@ -24,16 +24,16 @@ dps_gui_test_init (int    *argc,
 }
 
 static gboolean
-dps_gui_test_timed_out_cb (gpointer user_data)
+dps_tx_test_timed_out_cb (gpointer user_data)
 {
   g_error ("Timed out waiting for %s", (const char *) user_data);
   return G_SOURCE_REMOVE;
 }
 
 /* Spins the main context until @cond holds (a minute at most). */
-#define dps_gui_test_wait_until(cond)                                         \
+#define dps_tx_test_wait_until(cond)                                         \
   G_STMT_START {                                                              \
-    guint timeout_id_ = g_timeout_add_seconds (60, dps_gui_test_timed_out_cb, \
+    guint timeout_id_ = g_timeout_add_seconds (60, dps_tx_test_timed_out_cb, \
                                                (gpointer) #cond);             \
     while (!(cond))                                                           \
       g_main_context_iteration (NULL, TRUE);                                  \
@@ -42,7 +42,7 @@ dps_gui_test_timed_out_cb (gpointer user_data)
 
 /* Lets pending idles and timeouts of less than @ms run. */
 static inline void
-dps_gui_test_drain (guint ms)
+dps_tx_test_drain (guint ms)
 {
   gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
 
@@ -55,7 +55,7 @@ dps_gui_test_drain (guint ms)
 }
 
 static void
-dps_gui_test_opened_cb (GObject      *object,
+dps_tx_test_opened_cb (GObject      *object,
                         GAsyncResult *result,
                         gpointer      user_data)
 {
@@ -69,14 +69,14 @@ dps_gui_test_opened_cb (GObject      *object,
 
 /* A session on the SQLite file at @path, opened. */
 static inline DpsSession *
-dps_gui_test_open_session (const char *path)
+dps_tx_test_open_session (const char *path)
 {
   DpsSession *session = dps_session_new ();
   g_autofree char *uri = g_strconcat ("sqlite://", path, NULL);
   gboolean done = FALSE;
 
-  dps_session_open_async (session, uri, FALSE, NULL, dps_gui_test_opened_cb, &done);
-  dps_gui_test_wait_until (done);
+  dps_session_open_async (session, uri, FALSE, NULL, dps_tx_test_opened_cb, &done);
+  dps_tx_test_wait_until (done);
   return session;
 }
 
