@@ -266,12 +266,16 @@ dps_sql_append_filter (DpsSqlBuilder *self,
       guint8 low[16], high[16];
       gboolean unbounded_high;
 
-      /* Literal substring search: instr/strpos take no pattern syntax. */
+      /* Literal substring search: instr/strpos take no pattern syntax.
+       * PostgreSQL lowers the text in the "C" collation, ASCII only, as
+       * SQLite's lower() does, whatever the database's locale. */
       if (self->dialect == DPS_SQL_DIALECT_POSTGRES)
-        dps_sql_append (self, " AND (strpos(lower(merchant), lower(");
+        dps_sql_append (self, " AND (strpos(lower(merchant COLLATE \"C\"), lower(");
       else
         dps_sql_append (self, " AND (instr(lower(merchant), lower(");
       dps_sql_param_text (self, search);
+      if (self->dialect == DPS_SQL_DIALECT_POSTGRES)
+        dps_sql_append (self, " COLLATE \"C\"");
       dps_sql_append (self, ")) > 0");
       if (is_integer_text (search))
         {
