@@ -360,6 +360,53 @@ dps_sql_dimension_is_integer (DpsDimension dimension)
     }
 }
 
+static int
+key_rank (DpsDimension  dimension,
+          const char   *key)
+{
+  DpsStatus status = 0;
+  DpsPaymentMethod method = 0;
+  DpsAmountBucket bucket = 0;
+
+  switch (dimension)
+    {
+    case DPS_DIMENSION_STATUS:
+      return dps_status_from_string (key, &status) ? (int) status : G_MAXINT;
+    case DPS_DIMENSION_PAYMENT_METHOD:
+      return dps_payment_method_from_string (key, &method) ? (int) method : G_MAXINT;
+    case DPS_DIMENSION_AMOUNT_BUCKET:
+      return dps_amount_bucket_from_string (key, &bucket) ? (int) bucket : G_MAXINT;
+    case DPS_DIMENSION_HOUR:
+    case DPS_DIMENSION_WEEKDAY:
+      return (int) g_ascii_strtoll (key, NULL, 10);
+    case DPS_DIMENSION_CATEGORY:
+    case DPS_DIMENSION_CITY:
+    case DPS_DIMENSION_MERCHANT:
+    case DPS_DIMENSION_DAY:
+    case DPS_DIMENSION_WEEK:
+    case DPS_DIMENSION_MONTH:
+    case DPS_DIMENSION_NONE:
+    default:
+      return 0;
+    }
+}
+
+int
+dps_sql_dimension_compare_keys (DpsDimension  dimension,
+                                const char   *a,
+                                const char   *b)
+{
+  int x, y;
+
+  if (a == NULL || b == NULL)
+    return (a != NULL) - (b != NULL);
+  x = key_rank (dimension, a);
+  y = key_rank (dimension, b);
+  if (x != y)
+    return x < y ? -1 : 1;
+  return strcmp (a, b);
+}
+
 char *
 dps_sql_day_to_period_key (DpsDimension dimension,
                            gint32       day)
