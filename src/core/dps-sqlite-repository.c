@@ -760,8 +760,11 @@ insert_rejects (DpsSqliteRepository  *self,
                          (int) reject->raw_size, SQLITE_STATIC);
       sqlite3_bind_int64 (stmt, 11, (gint64) reject->raw_length);
       sqlite3_bind_int64 (stmt, 12, raw_hash (reject->raw, reject->raw_size));
+      /* Bindings outlive a step: a NULL must be bound, not left out. */
       if (reject->event_ts != G_MININT64)
         sqlite3_bind_int64 (stmt, 13, reject->event_ts);
+      else
+        sqlite3_bind_null (stmt, 13);
       sqlite3_bind_text (stmt, 14, reject->transaction_id, -1, SQLITE_STATIC);
 
       if (!step_done (self, stmt, error, _("store rejected records")))
