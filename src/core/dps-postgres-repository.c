@@ -54,6 +54,7 @@ struct _DpsPostgresRepository
   /* The statement running on conn can be cancelled from any thread. */
   GMutex                cancel_lock;
   PGcancel             *cancel;         /* under cancel_lock */
+  gboolean              cancel_sent;    /* under cancel_lock: one may still arrive */
 
   /* daily_summary refreshes run on their own thread and connection, so
    * neither a load nor a reader waits for them. */
@@ -91,7 +92,10 @@ code_for_sqlstate (const char *state)
 {
   if (state == NULL || strlen (state) != 5)
     return DPS_REPOSITORY_ERROR_FAILED;
-  if (g_str_equal (state, "40001") || g_str_equal (state, "40P01") || g_str_equal (state, "55P03"))
+  /* A statement cancelled without our asking (statement_timeout, or a
+   * cancel request that arrived late) may be run again. */
+  if (g_str_equal (state, "40001") || g_str_equal (state, "40P01") || g_str_equal (state, "55P03") ||
+      g_str_equal (state, "57014"))
     return DPS_REPOSITORY_ERROR_BUSY;
   if (g_str_has_prefix (state, "08") || g_str_equal (state, "57P01") ||
       g_str_equal (state, "57P02") || g_str_equal (state, "57P03") || g_str_equal (state, "53300"))
@@ -449,7 +453,7 @@ cancelled_cb (GCancellable *cancellable,
 
   g_mutex_lock (&self->cancel_lock);
   if (self->cancel != NULL)
-    PQcancel (self->cancel, message, sizeof message);
+    self->cancel_sent |= PQcancel (self->cancel, message, sizeof message) == 1;
   g_mutex_unlock (&self->cancel_lock);
 }
 
@@ -527,11 +531,15 @@ params_int (Params *p,
   params_add (p, g_strdup_printf ("%" G_GINT64_FORMAT, value), OID_INT8);
 }
 
+static char *valid_text (const char *text);
+
+/* PostgreSQL refuses invalid UTF-8 where SQLite compares bytes: such text
+ * (never from our own parser) is repaired rather than failing the call. */
 static void
 params_text (Params     *p,
              const char *value)
 {
-  params_add (p, g_strdup (value), OID_TEXT);
+  params_add (p, valid_text (value), OID_TEXT);
 }
 
 static void
@@ -669,9 +677,19 @@ static gboolean
 should_retry_read (DpsPostgresRepository  *self,
                    GError                **error)
 {
-  if (error == NULL || *error == NULL ||
-      !g_error_matches (*error, DPS_REPOSITORY_ERROR, DPS_REPOSITORY_ERROR_CONNECTION) ||
+  gboolean late_cancel;
+
+  if (error == NULL || *error == NULL || (*error)->domain != DPS_REPOSITORY_ERROR ||
       (self->cancellable != NULL && g_cancellable_is_cancelled (self->cancellable)))
+    return FALSE;
+
+  /* A cancel request sent for an earlier statement may hit a later one. */
+  g_mutex_lock (&self->cancel_lock);
+  late_cancel = self->cancel_sent && (*error)->code == DPS_REPOSITORY_ERROR_BUSY;
+  self->cancel_sent = FALSE;
+  g_mutex_unlock (&self->cancel_lock);
+
+  if (!late_cancel && (*error)->code != DPS_REPOSITORY_ERROR_CONNECTION)
     return FALSE;
   if (!ensure_connected (self, self->cancellable, NULL))
     return FALSE;
@@ -2434,26 +2452,45 @@ dps_postgres_repository_query_kpis (DpsRepository  *repository,
   return query_kpis (self, filter, kpis, TRUE, error);
 }
 
+
+/* Natural order of both keys (merged weeks or months come out of SQL in
+ * the order of their first day, not of their key). */
+static int
+compare_items_by_key (gconstpointer a,
+                      gconstpointer b,
+                      gpointer      user_data)
+{
+  const DpsBreakdownItem *x = a, *y = b;
+  const DpsBreakdown *breakdown = user_data;
+  int c = dps_sql_dimension_compare_keys (breakdown->dimension, x->key, y->key);
+
+  if (c != 0 || breakdown->dimension2 == DPS_DIMENSION_NONE)
+    return c;
+  return dps_sql_dimension_compare_keys (breakdown->dimension2, x->key2, y->key2);
+}
+
 static int
 compare_items_by_count (gconstpointer a,
-                        gconstpointer b)
+                        gconstpointer b,
+                        gpointer      user_data)
 {
   const DpsBreakdownItem *x = a, *y = b;
 
   if (x->agg.count != y->agg.count)
     return x->agg.count > y->agg.count ? -1 : 1;
-  return g_strcmp0 (x->key, y->key);
+  return compare_items_by_key (a, b, user_data);
 }
 
 static int
 compare_items_by_amount (gconstpointer a,
-                         gconstpointer b)
+                         gconstpointer b,
+                         gpointer      user_data)
 {
   const DpsBreakdownItem *x = a, *y = b;
 
   if (x->agg.amount_cents != y->agg.amount_cents)
     return x->agg.amount_cents > y->agg.amount_cents ? -1 : 1;
-  return g_strcmp0 (x->key, y->key);
+  return compare_items_by_key (a, b, user_data);
 }
 
 /* Rows come sorted by their SQL keys; week and month keys merge runs of
@@ -2524,19 +2561,17 @@ dps_postgres_repository_query_breakdown (DpsRepository      *repository,
                          rollup != NULL ? rollup->table : "transactions");
   dps_sql_append_filter (&b, filter, rollup != NULL ? DPS_SQL_TARGET_ROLLUP : DPS_SQL_TARGET_BASE);
   dps_sql_append (&b, two ? " GROUP BY k1, k2" : " GROUP BY k1");
-  /* Ordering and limits on merged periods happen after the merge. Ties
-   * are broken by the keys, as SQLite's stable sort of grouped rows does. */
+  /* Ordering and limits on merged periods happen after the merge; ties
+   * are broken by both keys. */
   if (merges || order == DPS_BREAKDOWN_ORDER_KEY)
     dps_sql_append (&b, two ? " ORDER BY k1, k2" : " ORDER BY k1");
   else
-    {
-      dps_sql_append (&b, order == DPS_BREAKDOWN_ORDER_COUNT_DESC ? " ORDER BY 3 DESC, k1"
-                                                                  : " ORDER BY 4 DESC, k1");
-      if (two)
-        dps_sql_append (&b, ", k2");
-      if (limit > 0)
-        dps_sql_append_printf (&b, " LIMIT %u", limit);
-    }
+    dps_sql_append (&b, order == DPS_BREAKDOWN_ORDER_COUNT_DESC ? " ORDER BY 3 DESC, k1"
+                                                                : " ORDER BY 4 DESC, k1");
+  if (!merges && order != DPS_BREAKDOWN_ORDER_KEY && two)
+    dps_sql_append (&b, ", k2");
+  if (!merges && limit > 0)
+    dps_sql_append_printf (&b, " LIMIT %u", limit);
 
   res = run_built (self, &b, error, _("compute a breakdown"));
   if (res == NULL)
@@ -2558,9 +2593,11 @@ dps_postgres_repository_query_breakdown (DpsRepository      *repository,
   if (merges)
     {
       if (order == DPS_BREAKDOWN_ORDER_COUNT_DESC)
-        g_array_sort (breakdown->items, compare_items_by_count);
+        g_array_sort_with_data (breakdown->items, compare_items_by_count, breakdown);
       else if (order == DPS_BREAKDOWN_ORDER_AMOUNT_DESC)
-        g_array_sort (breakdown->items, compare_items_by_amount);
+        g_array_sort_with_data (breakdown->items, compare_items_by_amount, breakdown);
+      else
+        g_array_sort_with_data (breakdown->items, compare_items_by_key, breakdown);
       if (limit > 0 && breakdown->items->len > limit)
         g_array_set_size (breakdown->items, limit);
     }
@@ -2725,75 +2762,69 @@ stream_rows (DpsPostgresRepository  *self,
              GError                **error,
              const char             *doing)
 {
-  g_autoptr(GError) local_error = NULL;
-  const char *name;
-  PGresult *res;
-  gboolean ok = TRUE, delivered = FALSE, stopped = FALSE;
-
   for (guint attempt = 0; ; attempt++)
     {
+      g_autoptr(GError) local_error = NULL;
+      gboolean ok = TRUE, delivered = FALSE, stopped = FALSE;
+      const char *name;
+      PGresult *res;
+
       if (!ensure_connected (self, self->cancellable, error))
         return FALSE;
       if (g_cancellable_set_error_if_cancelled (self->cancellable, error))
         return FALSE;
       name = statement_for (self, sql, p, &local_error);
-      if (name != NULL &&
+      if (name == NULL ||
           PQsendQueryPrepared (self->conn, name, (int) p->values->len,
-                               (const char *const *) p->values->pdata, NULL, NULL, 0) == 1)
-        break;
-      if (local_error == NULL)
-        set_error (self, NULL, &local_error, doing);
-      if (attempt > 0 || !should_retry_read (self, &local_error))
+                               (const char *const *) p->values->pdata, NULL, NULL, 0) != 1)
         {
+          if (local_error == NULL)
+            set_error (self, NULL, &local_error, doing);
+          if (attempt == 0 && should_retry_read (self, &local_error))
+            continue;
           g_propagate_error (error, g_steal_pointer (&local_error));
           return FALSE;
         }
-    }
-  PQsetSingleRowMode (self->conn);
+      PQsetSingleRowMode (self->conn);
 
-  while ((res = PQgetResult (self->conn)) != NULL)
-    {
-      ExecStatusType st = PQresultStatus (res);
-
-      if (st == PGRES_SINGLE_TUPLE && ok && !stopped)
+      while ((res = PQgetResult (self->conn)) != NULL)
         {
-          delivered = TRUE;
-          if (!func (res, user_data, &local_error))
+          ExecStatusType st = PQresultStatus (res);
+
+          if (st == PGRES_SINGLE_TUPLE && ok && !stopped)
             {
-              ok = FALSE;
-              stopped = TRUE;
-              /* Stop the server sending the rest. */
-              g_mutex_lock (&self->cancel_lock);
-              if (self->cancel != NULL)
+              delivered = TRUE;
+              if (!func (res, user_data, &local_error))
                 {
-                  char message[256];
-                  PQcancel (self->cancel, message, sizeof message);
+                  ok = FALSE;
+                  stopped = TRUE;
+                  /* Stop the server sending the rest. */
+                  cancelled_cb (NULL, self);
                 }
-              g_mutex_unlock (&self->cancel_lock);
+            }
+          else if (st != PGRES_SINGLE_TUPLE && st != PGRES_TUPLES_OK && ok)
+            {
+              set_error (self, res, &local_error, doing);
+              ok = FALSE;
+            }
+          PQclear (res);
+          if (PQstatus (self->conn) == CONNECTION_BAD)
+            {
+              if (ok)
+                set_error (self, NULL, &local_error, doing);
+              ok = FALSE;
+              break;
             }
         }
-      else if (st != PGRES_SINGLE_TUPLE && st != PGRES_TUPLES_OK && ok)
-        {
-          set_error (self, res, &local_error, doing);
-          ok = FALSE;
-        }
-      PQclear (res);
-      if (PQstatus (self->conn) == CONNECTION_BAD)
-        {
-          if (ok)
-            set_error (self, NULL, &local_error, doing);
-          ok = FALSE;
-          break;
-        }
-    }
-  (void) delivered;
 
-  if (!ok)
-    {
+      if (ok)
+        return TRUE;
+      /* Nothing was shown yet: a lost connection may be tried again. */
+      if (!delivered && attempt == 0 && should_retry_read (self, &local_error))
+        continue;
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
-  return TRUE;
 }
 
 typedef struct {
@@ -3106,7 +3137,6 @@ dps_postgres_repository_list_duplicates (DpsRepository  *repository,
     params_int (&p, limit);
   else
     params_null (&p, OID_INT8);
-  /* Ties in id order, as SQLite's stable sort of its id-ordered table. */
   res = run_read (self,
                   "SELECT d.tx_uuid, d.arrivals, dps_usec(d.first_seen), dps_usec(d.last_seen), "
                   "s.source_key FROM duplicate_transactions d "
