@@ -27,6 +27,19 @@ G_DECLARE_FINAL_TYPE (DpsPostgresRepository, dps_postgres_repository, DPS, POSTG
 #define OID_TEXT  25
 #define OID_UUID  2950
 
+/* Rows of a binary COPY, sent to the server in messages of about
+ * COPY_CHUNK bytes while they are written (the stream may be cut
+ * anywhere), from one buffer kept for the connection's life. */
+#define COPY_CHUNK (1 << 20)
+
+typedef struct {
+  guint8  *data;
+  gsize    len;
+  gsize    cap;
+  PGconn  *conn;      /* borrowed while a COPY runs */
+  gboolean failed;    /* the server stopped taking data */
+} CopyBuffer;
+
 struct _DpsPostgresRepository
 {
   DpsRepository         parent_instance;
@@ -50,6 +63,7 @@ struct _DpsPostgresRepository
   gint64                receipt_token;  /* …for the batch with this token */
   gboolean              wrote_receipt;
   GCancellable         *cancellable;    /* borrowed for one call */
+  CopyBuffer            copy;           /* reused by every COPY */
 
   /* The statement running on conn can be cancelled from any thread. */
   GMutex                cancel_lock;
@@ -260,10 +274,10 @@ sqlstate_from_verbose (const char  *message,
             {
               g_free (state);
               state = g_strndup (code, 5);
-              /* Keep "FATAL:  message" without the code. */
+              /* Keep the message without the severity and the code. */
               if (text->len > 0)
                 g_string_append_c (text, '\n');
-              g_string_append_len (text, line, (gssize) (code - line));
+              g_string_append_len (text, line, (gssize) (severity - line));
               g_string_append (text, code + 7);
               continue;
             }
@@ -760,20 +774,26 @@ valid_text (const char *text)
 /* ---------------------------------------------------------------------- */
 /* binary COPY                                                            */
 
-typedef struct {
-  guint8 *data;
-  gsize   len;
-  gsize   cap;
-} CopyBuffer;
-
 static void
+copy_flush (CopyBuffer *b)
+{
+  if (b->len > 0 && !b->failed && PQputCopyData (b->conn, (const char *) b->data, (int) b->len) != 1)
+    b->failed = TRUE;
+  b->len = 0;
+}
+
+static inline void
 copy_reserve (CopyBuffer *b,
               gsize       more)
 {
-  if (b->len + more <= b->cap)
+  if (G_LIKELY (b->len + more <= b->cap))
     return;
-  b->cap = MAX (b->cap * 2, b->len + more + 4096);
-  b->data = g_realloc (b->data, b->cap);
+  copy_flush (b);
+  if (more > b->cap)
+    {
+      b->cap = MAX (more, (gsize) COPY_CHUNK);
+      b->data = g_realloc (b->data, b->cap);
+    }
 }
 
 static inline void
@@ -802,25 +822,6 @@ copy_u64 (CopyBuffer *b,
 {
   copy_u32 (b, (guint32) (v >> 32));
   copy_u32 (b, (guint32) v);
-}
-
-static void
-copy_begin (CopyBuffer *b)
-{
-  static const guint8 signature[11] = { 'P', 'G', 'C', 'O', 'P', 'Y', '\n', 0xff, '\r', '\n', 0 };
-
-  b->len = 0;
-  copy_reserve (b, sizeof signature);
-  memcpy (b->data, signature, sizeof signature);
-  b->len = sizeof signature;
-  copy_u32 (b, 0);   /* flags */
-  copy_u32 (b, 0);   /* header extension */
-}
-
-static void
-copy_end (CopyBuffer *b)
-{
-  copy_u16 (b, 0xffff);
 }
 
 static inline void copy_row (CopyBuffer *b, guint16 n) { copy_u16 (b, n); }
@@ -860,17 +861,17 @@ copy_text (CopyBuffer *b,
     copy_bytes (b, text, strlen (text));
 }
 
-/* Sends @b into "COPY @table FROM STDIN (FORMAT binary)". */
+/* Starts "COPY @table FROM STDIN (FORMAT binary)" and its header. */
 static gboolean
-copy_in (DpsPostgresRepository  *self,
-         const char             *table,
-         CopyBuffer             *b,
-         GError                **error,
-         const char             *doing)
+copy_start (DpsPostgresRepository  *self,
+            CopyBuffer             *b,
+            const char             *table,
+            GError                **error,
+            const char             *doing)
 {
+  static const guint8 signature[11] = { 'P', 'G', 'C', 'O', 'P', 'Y', '\n', 0xff, '\r', '\n', 0 };
   g_autofree char *sql = g_strdup_printf ("COPY %s FROM STDIN (FORMAT binary)", table);
   PGresult *res = PQexec (self->conn, sql);
-  gboolean ok;
 
   if (PQresultStatus (res) != PGRES_COPY_IN)
     {
@@ -880,14 +881,31 @@ copy_in (DpsPostgresRepository  *self,
     }
   PQclear (res);
 
-  ok = TRUE;
-  for (gsize sent = 0; ok && sent < b->len; )
-    {
-      gsize chunk = MIN (b->len - sent, (gsize) 1 << 20);
+  b->conn = self->conn;
+  b->failed = FALSE;
+  b->len = 0;
+  copy_reserve (b, sizeof signature);
+  memcpy (b->data, signature, sizeof signature);
+  b->len = sizeof signature;
+  copy_u32 (b, 0);   /* flags */
+  copy_u32 (b, 0);   /* header extension */
+  return TRUE;
+}
 
-      ok = PQputCopyData (self->conn, (const char *) b->data + sent, (int) chunk) == 1;
-      sent += chunk;
-    }
+/* Sends the rest and the trailer, and reads the COPY's result. */
+static gboolean
+copy_finish (DpsPostgresRepository  *self,
+             CopyBuffer             *b,
+             GError                **error,
+             const char             *doing)
+{
+  PGresult *res;
+  gboolean ok;
+
+  copy_u16 (b, 0xffff);
+  copy_flush (b);
+  ok = !b->failed;
+  b->conn = NULL;
   if (PQputCopyEnd (self->conn, ok ? NULL : "aborted") != 1)
     ok = FALSE;
 
@@ -1426,54 +1444,51 @@ insert_rows (DpsPostgresRepository  *self,
              GError                 **error)
 {
   g_autoptr(GHashTable) duplicates = NULL;
-  CopyBuffer b = { 0 };
+  CopyBuffer *b = &self->copy;
   g_auto(Params) p = { 0 };
   PGresult *res;
-  gint64 n_duplicates = 0;
-  gboolean ok;
+  gint64 n_duplicates = 0, n_inserted;
 
   dps_rollup_accumulator_reset (self->rollups);
   if (batch->rows->len == 0)
     return TRUE;
 
-  copy_begin (&b);
+  if (!copy_start (self, b, "dps_staging", error, _("store transactions")))
+    return FALSE;
   for (guint i = 0; i < batch->rows->len; i++)
     {
       const DpsBatchRow *row = &g_array_index (batch->rows, DpsBatchRow, i);
       const DpsTransaction *tx = &row->tx;
       const char *payload = tx->payload != NULL ? tx->payload : "";
 
-      copy_row (&b, 22);
-      copy_int4 (&b, (gint32) i);
-      copy_bytes (&b, tx->id, 16);
-      copy_int8 (&b, dps_uuid_to_key (tx->id));
-      copy_int8 (&b, tx->event_ts);
-      copy_int4 (&b, tx->event_date);
-      copy_int2 (&b, tx->event_hour);
-      copy_int2 (&b, tx->event_dayofweek);
-      copy_int8 (&b, tx->user_id);
-      copy_int8 (&b, tx->amount_cents);
-      copy_int2 (&b, (gint16) tx->amount_bucket);
-      copy_text (&b, tx->merchant != NULL ? tx->merchant : "");
-      copy_text (&b, tx->category != NULL ? tx->category : "");
-      copy_text (&b, tx->city != NULL ? tx->city : "");
-      copy_int2 (&b, (gint16) tx->status);
-      copy_int2 (&b, (gint16) tx->payment_method);
-      copy_text (&b, tx->currency);
+      copy_row (b, 22);
+      copy_int4 (b, (gint32) i);
+      copy_bytes (b, tx->id, 16);
+      copy_int8 (b, dps_uuid_to_key (tx->id));
+      copy_int8 (b, tx->event_ts);
+      copy_int4 (b, tx->event_date);
+      copy_int2 (b, tx->event_hour);
+      copy_int2 (b, tx->event_dayofweek);
+      copy_int8 (b, tx->user_id);
+      copy_int8 (b, tx->amount_cents);
+      copy_int2 (b, (gint16) tx->amount_bucket);
+      copy_text (b, tx->merchant != NULL ? tx->merchant : "");
+      copy_text (b, tx->category != NULL ? tx->category : "");
+      copy_text (b, tx->city != NULL ? tx->city : "");
+      copy_int2 (b, (gint16) tx->status);
+      copy_int2 (b, (gint16) tx->payment_method);
+      copy_text (b, tx->currency);
       if (row->position.source_id != 0)
-        copy_int4 (&b, (gint32) row->position.source_id);
+        copy_int4 (b, (gint32) row->position.source_id);
       else
-        copy_null (&b);
-      copy_int4 (&b, row->position.partition);
-      copy_int8 (&b, row->position.offset);
-      copy_int8 (&b, row->position.line);
-      copy_text (&b, payload);
-      copy_bool (&b, payload_fits_jsonb (payload));
+        copy_null (b);
+      copy_int4 (b, row->position.partition);
+      copy_int8 (b, row->position.offset);
+      copy_int8 (b, row->position.line);
+      copy_text (b, payload);
+      copy_bool (b, payload_fits_jsonb (payload));
     }
-  copy_end (&b);
-  ok = copy_in (self, "dps_staging", &b, error, _("store transactions"));
-  g_free (b.data);
-  if (!ok)
+  if (!copy_finish (self, b, error, _("store transactions")))
     return FALSE;
 
   /* Ids come from the sequence in batch order (volatile expressions are
@@ -1482,27 +1497,36 @@ insert_rows (DpsPostgresRepository  *self,
   params_init (&p);
   params_int (&p, now);
   res = run (self,
-             "WITH ins AS ("
-             " INSERT INTO transactions (id, tx_uuid, tx_key, event_ts, event_date, event_hour,"
-             "  event_dow, user_id, amount_cents, amount_bucket, merchant, category, city, status,"
-             "  payment_method, currency, ingested_at, source_id, source_partition, source_offset,"
-             "  source_line, payload, payload_is_json)"
-             " SELECT nextval('transactions_id_seq'), tx_uuid, tx_key, event_ts, event_date,"
-             "  event_hour, event_dow, user_id, amount_cents, amount_bucket, merchant, category,"
-             "  city, status, payment_method, currency, $1, source_id, source_partition,"
-             "  source_offset, source_line, payload, payload_is_json"
-             " FROM dps_staging ORDER BY ord"
-             " ON CONFLICT (tx_uuid) DO NOTHING"
-             " RETURNING tx_uuid) "
-             "SELECT tx_uuid, count(*) FROM"
-             " (SELECT tx_uuid FROM dps_staging EXCEPT ALL SELECT tx_uuid FROM ins) d "
-             "GROUP BY tx_uuid",
+             "INSERT INTO transactions (id, tx_uuid, tx_key, event_ts, event_date, event_hour,"
+             " event_dow, user_id, amount_cents, amount_bucket, merchant, category, city, status,"
+             " payment_method, currency, ingested_at, source_id, source_partition, source_offset,"
+             " source_line, payload, payload_is_json) "
+             "SELECT nextval('transactions_id_seq'), tx_uuid, tx_key, event_ts, event_date,"
+             " event_hour, event_dow, user_id, amount_cents, amount_bucket, merchant, category,"
+             " city, status, payment_method, currency, $1, source_id, source_partition,"
+             " source_offset, source_line, payload, payload_is_json "
+             "FROM dps_staging ORDER BY ord "
+             "ON CONFLICT (tx_uuid) DO NOTHING",
              &p, error, _("store transactions"));
   if (res == NULL)
     return FALSE;
+  n_inserted = g_ascii_strtoll (PQcmdTuples (res), NULL, 10);
+  PQclear (res);
 
-  if (PQntuples (res) > 0)
+  /* Fewer rows went in than came: which ids were duplicates, and how
+   * often? The rows this transaction inserted are those with its xid;
+   * each id is looked up through the primary key. */
+  if (n_inserted < (gint64) batch->rows->len)
     {
+      res = run (self,
+                 "SELECT tx_uuid, count(*) - max(mine) FROM ("
+                 " SELECT s.tx_uuid, CASE WHEN (SELECT t.xmin::text::bigint FROM transactions t"
+                 "  WHERE t.tx_uuid = s.tx_uuid) = txid_current() % 4294967296 THEN 1 ELSE 0 END AS mine"
+                 " FROM dps_staging s) x "
+                 "GROUP BY tx_uuid HAVING count(*) > max(mine)",
+                 NULL, error, _("count duplicates"));
+      if (res == NULL)
+        return FALSE;
       duplicates = g_hash_table_new_full (uuid_hash, uuid_equal, g_free, g_free);
       for (int r = 0; r < PQntuples (res); r++)
         {
@@ -1514,8 +1538,17 @@ insert_rows (DpsPostgresRepository  *self,
           n_duplicates += count->duplicates;
           g_hash_table_insert (duplicates, id, count);
         }
+      PQclear (res);
+      if (n_inserted + n_duplicates != (gint64) batch->rows->len)
+        {
+          g_set_error (error, DPS_REPOSITORY_ERROR, DPS_REPOSITORY_ERROR_BUSY,
+                       _("Could not count duplicates in “%s”: %" G_GINT64_FORMAT " of %u rows are "
+                         "neither new nor stored"),
+                       dps_repository_get_display_name (DPS_REPOSITORY (self)),
+                       (gint64) batch->rows->len - n_inserted - n_duplicates, batch->rows->len);
+          return FALSE;
+        }
     }
-  PQclear (res);
 
   result->duplicates += (guint64) n_duplicates;
   result->loaded += batch->rows->len - (guint64) n_duplicates;
@@ -1734,14 +1767,14 @@ insert_rejects (DpsPostgresRepository  *self,
                 DpsBatchResult         *result,
                 GError                **error)
 {
-  CopyBuffer b = { 0 };
+  CopyBuffer *b = &self->copy;
   g_auto(Params) p = { 0 };
-  gboolean ok;
 
   if (batch->rejects->len == 0)
     return TRUE;
 
-  copy_begin (&b);
+  if (!copy_start (self, b, "dps_reject_staging", error, _("store rejected records")))
+    return FALSE;
   for (guint i = 0; i < batch->rejects->len; i++)
     {
       const DpsReject *reject = &g_array_index (batch->rejects, DpsReject, i);
@@ -1749,31 +1782,28 @@ insert_rejects (DpsPostgresRepository  *self,
       g_autofree char *detail = valid_text (reject->detail);
       g_autofree char *transaction_id = valid_text (reject->transaction_id);
 
-      copy_row (&b, 13);
-      copy_int4 (&b, (gint32) i);
+      copy_row (b, 13);
+      copy_int4 (b, (gint32) i);
       if (reject->position.source_id != 0)
-        copy_int4 (&b, (gint32) reject->position.source_id);
+        copy_int4 (b, (gint32) reject->position.source_id);
       else
-        copy_null (&b);
-      copy_int4 (&b, reject->position.partition);
-      copy_int8 (&b, reject->position.offset);
-      copy_int8 (&b, reject->position.line);
-      copy_text (&b, dps_reject_reason_to_string (reject->reason));
-      copy_text (&b, field);
-      copy_text (&b, detail);
-      copy_bytes (&b, reject->raw, reject->raw != NULL ? reject->raw_size : 0);
-      copy_int8 (&b, (gint64) reject->raw_length);
-      copy_int8 (&b, raw_hash (reject->raw, reject->raw != NULL ? reject->raw_size : 0));
+        copy_null (b);
+      copy_int4 (b, reject->position.partition);
+      copy_int8 (b, reject->position.offset);
+      copy_int8 (b, reject->position.line);
+      copy_text (b, dps_reject_reason_to_string (reject->reason));
+      copy_text (b, field);
+      copy_text (b, detail);
+      copy_bytes (b, reject->raw, reject->raw != NULL ? reject->raw_size : 0);
+      copy_int8 (b, (gint64) reject->raw_length);
+      copy_int8 (b, raw_hash (reject->raw, reject->raw != NULL ? reject->raw_size : 0));
       if (reject->event_ts != G_MININT64)
-        copy_int8 (&b, reject->event_ts);
+        copy_int8 (b, reject->event_ts);
       else
-        copy_null (&b);
-      copy_text (&b, transaction_id);
+        copy_null (b);
+      copy_text (b, transaction_id);
     }
-  copy_end (&b);
-  ok = copy_in (self, "dps_reject_staging", &b, error, _("store rejected records"));
-  g_free (b.data);
-  if (!ok)
+  if (!copy_finish (self, b, error, _("store rejected records")))
     return FALSE;
 
   params_init (&p);
@@ -2002,8 +2032,9 @@ dps_postgres_repository_write_batch (DpsRepository   *repository,
         }
     }
 
+  /* Room to sort a batch by its order in memory, for this transaction only. */
   if (!ensure_staging (self, error) ||
-      !exec_simple (self, "BEGIN", error, _("start a transaction")))
+      !exec_simple (self, "BEGIN; SET LOCAL work_mem = '256MB'", error, _("start a transaction")))
     return FALSE;
 
   if (!insert_rows (self, batch, now, result, error) ||
@@ -3399,6 +3430,7 @@ dps_postgres_repository_finalize (GObject *object)
   g_clear_pointer (&self->statements, g_hash_table_unref);
   g_clear_pointer (&self->source_ids, g_hash_table_unref);
   g_clear_pointer (&self->rollups, dps_rollup_accumulator_free);
+  g_clear_pointer (&self->copy.data, g_free);
   if (self->secret != NULL)
     memset (self->secret, 0, strlen (self->secret));
   if (self->conninfo != NULL)
