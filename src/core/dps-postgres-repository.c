@@ -1542,10 +1542,8 @@ insert_rows (DpsPostgresRepository  *self,
       if (n_inserted + n_duplicates != (gint64) batch->rows->len)
         {
           g_set_error (error, DPS_REPOSITORY_ERROR, DPS_REPOSITORY_ERROR_BUSY,
-                       _("Could not count duplicates in “%s”: %" G_GINT64_FORMAT " of %u rows are "
-                         "neither new nor stored"),
-                       dps_repository_get_display_name (DPS_REPOSITORY (self)),
-                       (gint64) batch->rows->len - n_inserted - n_duplicates, batch->rows->len);
+                       _("Could not count duplicates in “%s”: some rows are neither new nor stored"),
+                       dps_repository_get_display_name (DPS_REPOSITORY (self)));
           return FALSE;
         }
     }
