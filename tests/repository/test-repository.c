@@ -1098,9 +1098,10 @@ test_random_filters (Fixture       *f,
       DpsDimension dimension = (DpsDimension) g_rand_int_range (rand, 0, DPS_N_DIMENSIONS);
       DpsDimension dimension2 = time_dimensions[g_rand_int_range (rand, 0, G_N_ELEMENTS (time_dimensions))];
       DpsBreakdownOrder order = (DpsBreakdownOrder) g_rand_int_range (rand, 0, 3);
+      g_autofree char *text = dps_filter_to_string (filter);
       DpsKpis kpis;
 
-      g_test_message ("filter %u: %s", i, dps_filter_to_string (filter));
+      g_test_message ("filter %u: %s", i, text);
       assert_kpis (f->db.repo, d, filter);
       assert_kpis (f->db.repo, d, base);
       g_assert_true (dps_repository_query_kpis (f->db.repo, filter, &kpis, NULL, &error));
@@ -2222,8 +2223,10 @@ main (int   argc,
     g_assert_cmpstr (name, ==, "sqlite");
 
 #define ADD(path, func) \
-  g_test_add (g_strdup_printf ("/dps/repository/%s/" path, name), Fixture, NULL, \
-              fixture_set_up, func, fixture_tear_down)
+  G_STMT_START { \
+    g_autofree char *test_path = g_strdup_printf ("/dps/repository/%s/" path, name); \
+    g_test_add (test_path, Fixture, NULL, fixture_set_up, func, fixture_tear_down); \
+  } G_STMT_END
 
   ADD ("load-counts", test_load_counts);
   ADD ("reimport", test_reimport);
@@ -2236,7 +2239,10 @@ main (int   argc,
   ADD ("rollup-checks", test_rollup_checks);
   ADD ("migrations", test_migrations);
   ADD ("cancel", test_cancel);
-  g_test_add_func (g_strdup_printf ("/dps/repository/%s/foreign-database", name), test_foreign_database);
+  {
+    g_autofree char *test_path = g_strdup_printf ("/dps/repository/%s/foreign-database", name);
+    g_test_add_func (test_path, test_foreign_database);
+  }
 #if HAVE_POSTGRES_REPOSITORY
   if (backend == BACKEND_POSTGRES)
     {
