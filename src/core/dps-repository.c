@@ -27,15 +27,31 @@ G_DEFINE_BOXED_TYPE (DpsStoredReject, dps_stored_reject,
   g_autoptr(GMutexLocker) G_PASTE (locker, __LINE__) = \
     g_mutex_locker_new (&((DpsRepositoryPrivate *) dps_repository_get_instance_private (self))->lock)
 
+/* A libpq conninfo string starts with "keyword=" (or "keyword = "). */
+static gboolean
+starts_with_keyword (const char *uri)
+{
+  const char *p = uri;
+
+  while (g_ascii_isspace (*p))
+    p++;
+  if (!g_ascii_islower (*p))
+    return FALSE;
+  while (g_ascii_islower (*p) || *p == '_')
+    p++;
+  while (*p == ' ' || *p == '\t')
+    p++;
+  return *p == '=';
+}
+
 static gboolean
 is_postgres_uri (const char *uri)
 {
   return g_str_has_prefix (uri, "postgresql://") ||
          g_str_has_prefix (uri, "postgres://") ||
-         /* A libpq conninfo string: "host=… dbname=…". */
+         /* A libpq conninfo string: "host=… dbname=…", "user=… host=/run/…". */
          (strchr (uri, '=') != NULL && strchr (uri, '/') == NULL) ||
-         g_str_has_prefix (uri, "host=") || g_str_has_prefix (uri, "dbname=") ||
-         g_str_has_prefix (uri, "service=");
+         starts_with_keyword (uri);
 }
 
 static void
