@@ -270,6 +270,17 @@ test_errors (void)
   g_rmdir (pgpass_dir);
   g_free (uri);
 
+  /* A conninfo string in any order of keywords, with a socket folder. */
+  uri = g_strdup_printf ("user=postgres host=%s port=%s dbname=dps", g_getenv ("PGHOST"), port);
+  repo = dps_repository_open (uri, DPS_REPOSITORY_FLAGS_NONE, NULL, &error);
+  g_assert_no_error (error);
+  {
+    g_autofree char *local_name = g_strdup_printf ("localhost:%s/dps", port);
+    g_assert_cmpstr (dps_repository_get_display_name (repo), ==, local_name);
+  }
+  g_clear_object (&repo);
+  g_free (uri);
+
   /* …or from the URI, shown nowhere. */
   uri = g_strdup_printf ("postgresql://postgres:%s@127.0.0.1:%s/dps", password, port);
   repo = dps_repository_open (uri, DPS_REPOSITORY_FLAGS_NONE, NULL, &error);
