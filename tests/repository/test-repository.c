@@ -46,9 +46,9 @@ typedef struct {
   DpsRepository *repo;
 } Db;
 
+#if HAVE_POSTGRES_REPOSITORY
 static guint schema_counter;
 
-#if HAVE_POSTGRES_REPOSITORY
 static PGconn *
 pg_connect (const char *uri)
 {
