@@ -1446,6 +1446,18 @@ insert_rows (DpsPostgresRepository  *self,
   g_autoptr(GHashTable) duplicates = NULL;
   CopyBuffer *b = &self->copy;
   g_auto(Params) p = { 0 };
+  static const char insert_sql[] =
+    "INSERT INTO transactions (id, tx_uuid, tx_key, event_ts, event_date, event_hour,"
+    " event_dow, user_id, amount_cents, amount_bucket, merchant, category, city, status,"
+    " payment_method, currency, ingested_at, source_id, source_partition, source_offset,"
+    " source_line, payload, payload_is_json) "
+    "SELECT nextval('transactions_id_seq'), tx_uuid, tx_key, event_ts, event_date,"
+    " event_hour, event_dow, user_id, amount_cents, amount_bucket, merchant, category,"
+    " city, status, payment_method, currency, $1, source_id, source_partition,"
+    " source_offset, source_line, payload, payload_is_json "
+    "FROM dps_staging ORDER BY ord "
+    "ON CONFLICT (tx_uuid) DO NOTHING";
+  const char *name;
   PGresult *res;
   gint64 n_duplicates = 0, n_inserted;
 
@@ -1496,20 +1508,34 @@ insert_rows (DpsPostgresRepository  *self,
    * two rows of the batch with one id the first is kept, as in SQLite. */
   params_init (&p);
   params_int (&p, now);
-  res = run (self,
-             "INSERT INTO transactions (id, tx_uuid, tx_key, event_ts, event_date, event_hour,"
-             " event_dow, user_id, amount_cents, amount_bucket, merchant, category, city, status,"
-             " payment_method, currency, ingested_at, source_id, source_partition, source_offset,"
-             " source_line, payload, payload_is_json) "
-             "SELECT nextval('transactions_id_seq'), tx_uuid, tx_key, event_ts, event_date,"
-             " event_hour, event_dow, user_id, amount_cents, amount_bucket, merchant, category,"
-             " city, status, payment_method, currency, $1, source_id, source_partition,"
-             " source_offset, source_line, payload, payload_is_json "
-             "FROM dps_staging ORDER BY ord "
-             "ON CONFLICT (tx_uuid) DO NOTHING",
-             &p, error, _("store transactions"));
-  if (res == NULL)
+  res = NULL;
+  name = statement_for (self, insert_sql, &p, error);
+  if (name == NULL)
     return FALSE;
+  if (PQsendQueryPrepared (self->conn, name, (int) p.values->len,
+                           (const char *const *) p.values->pdata, NULL, NULL, 0) != 1)
+    return set_error (self, NULL, error, _("store transactions"));
+
+  /* While the server inserts, the rows are summed for the rollups as if
+   * all were new (the usual case; redone below when not). */
+  for (guint i = 0; i < batch->rows->len; i++)
+    dps_rollup_accumulator_add (self->rollups, &g_array_index (batch->rows, DpsBatchRow, i).tx);
+
+  for (PGresult *next; (next = PQgetResult (self->conn)) != NULL; )
+    {
+      if (res == NULL)
+        res = next;
+      else
+        PQclear (next);
+      if (PQstatus (self->conn) == CONNECTION_BAD)
+        break;
+    }
+  if (PQresultStatus (res) != PGRES_COMMAND_OK)
+    {
+      set_error (self, res, error, _("store transactions"));
+      PQclear (res);
+      return FALSE;
+    }
   n_inserted = g_ascii_strtoll (PQcmdTuples (res), NULL, 10);
   PQclear (res);
 
@@ -1568,10 +1594,14 @@ insert_rows (DpsPostgresRepository  *self,
         }
     }
 
+  if (duplicates == NULL)
+    return TRUE;
+
+  dps_rollup_accumulator_reset (self->rollups);
   for (guint i = 0; i < batch->rows->len; i++)
     {
       const DpsBatchRow *row = &g_array_index (batch->rows, DpsBatchRow, i);
-      DuplicateCount *count = duplicates != NULL ? g_hash_table_lookup (duplicates, row->tx.id) : NULL;
+      DuplicateCount *count = g_hash_table_lookup (duplicates, row->tx.id);
 
       if (count != NULL)
         {
@@ -1584,9 +1614,7 @@ insert_rows (DpsPostgresRepository  *self,
       dps_rollup_accumulator_add (self->rollups, &row->tx);
     }
 
-  if (duplicates != NULL && !record_duplicates (self, duplicates, now, error))
-    return FALSE;
-  return TRUE;
+  return record_duplicates (self, duplicates, now, error);
 }
 
 static void
