@@ -27,15 +27,31 @@ G_DEFINE_BOXED_TYPE (DpsStoredReject, dps_stored_reject,
   g_autoptr(GMutexLocker) G_PASTE (locker, __LINE__) = \
     g_mutex_locker_new (&((DpsRepositoryPrivate *) dps_repository_get_instance_private (self))->lock)
 
+/* A libpq conninfo string starts with "keyword=" (or "keyword = "). */
+static gboolean
+starts_with_keyword (const char *uri)
+{
+  const char *p = uri;
+
+  while (g_ascii_isspace (*p))
+    p++;
+  if (!g_ascii_islower (*p))
+    return FALSE;
+  while (g_ascii_islower (*p) || *p == '_')
+    p++;
+  while (*p == ' ' || *p == '\t')
+    p++;
+  return *p == '=';
+}
+
 static gboolean
 is_postgres_uri (const char *uri)
 {
   return g_str_has_prefix (uri, "postgresql://") ||
          g_str_has_prefix (uri, "postgres://") ||
-         /* A libpq conninfo string: "host=… dbname=…". */
+         /* A libpq conninfo string: "host=… dbname=…", "user=… host=/run/…". */
          (strchr (uri, '=') != NULL && strchr (uri, '/') == NULL) ||
-         g_str_has_prefix (uri, "host=") || g_str_has_prefix (uri, "dbname=") ||
-         g_str_has_prefix (uri, "service=");
+         starts_with_keyword (uri);
 }
 
 static void
@@ -432,6 +448,9 @@ dps_repository_query_kpis (DpsRepository  *self,
   g_return_val_if_fail (DPS_IS_REPOSITORY (self), FALSE);
   g_return_val_if_fail (DPS_IS_FILTER (filter), FALSE);
   g_return_val_if_fail (kpis != NULL, FALSE);
+  /* A cancelled call does nothing, however quick it would be. */
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
   LOCKED (self);
   memset (kpis, 0, sizeof *kpis);
   kpis->first_event = G_MININT64;
@@ -454,6 +473,9 @@ dps_repository_query_breakdown (DpsRepository      *self,
   g_return_val_if_fail ((guint) dimension < DPS_N_DIMENSIONS, NULL);
   g_return_val_if_fail ((guint) dimension2 <= DPS_N_DIMENSIONS, NULL);
   g_return_val_if_fail (dimension != dimension2, NULL);
+  /* A cancelled call does nothing, however quick it would be. */
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
   LOCKED (self);
   return DPS_REPOSITORY_GET_CLASS (self)->query_breakdown (self, filter, dimension, dimension2,
                                                            order, limit, cancellable, error);
@@ -469,6 +491,9 @@ dps_repository_count_rows (DpsRepository  *self,
   g_return_val_if_fail (DPS_IS_REPOSITORY (self), FALSE);
   g_return_val_if_fail (DPS_IS_FILTER (filter), FALSE);
   g_return_val_if_fail (out_count != NULL, FALSE);
+  /* A cancelled call does nothing, however quick it would be. */
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
   LOCKED (self);
   return DPS_REPOSITORY_GET_CLASS (self)->count_rows (self, filter, out_count, cancellable, error);
 }
@@ -485,6 +510,9 @@ dps_repository_query_page (DpsRepository         *self,
   g_return_val_if_fail (DPS_IS_FILTER (filter), NULL);
   g_return_val_if_fail (sort != NULL, NULL);
   g_return_val_if_fail (request != NULL, NULL);
+  /* A cancelled call does nothing, however quick it would be. */
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
   LOCKED (self);
   return DPS_REPOSITORY_GET_CLASS (self)->query_page (self, filter, sort, request, cancellable, error);
 }
@@ -502,6 +530,9 @@ dps_repository_foreach_row (DpsRepository  *self,
   g_return_val_if_fail (DPS_IS_FILTER (filter), FALSE);
   g_return_val_if_fail (sort != NULL, FALSE);
   g_return_val_if_fail (func != NULL, FALSE);
+  /* A cancelled call does nothing, however quick it would be. */
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
   LOCKED (self);
   return DPS_REPOSITORY_GET_CLASS (self)->foreach_row (self, filter, sort, func, user_data,
                                                        cancellable, error);

@@ -266,12 +266,16 @@ dps_sql_append_filter (DpsSqlBuilder *self,
       guint8 low[16], high[16];
       gboolean unbounded_high;
 
-      /* Literal substring search: instr/strpos take no pattern syntax. */
+      /* Literal substring search: instr/strpos take no pattern syntax.
+       * PostgreSQL lowers the text in the "C" collation, ASCII only, as
+       * SQLite's lower() does, whatever the database's locale. */
       if (self->dialect == DPS_SQL_DIALECT_POSTGRES)
-        dps_sql_append (self, " AND (strpos(lower(merchant), lower(");
+        dps_sql_append (self, " AND (strpos(lower(merchant COLLATE \"C\"), lower(");
       else
         dps_sql_append (self, " AND (instr(lower(merchant), lower(");
       dps_sql_param_text (self, search);
+      if (self->dialect == DPS_SQL_DIALECT_POSTGRES)
+        dps_sql_append (self, " COLLATE \"C\"");
       dps_sql_append (self, ")) > 0");
       if (is_integer_text (search))
         {
@@ -354,6 +358,53 @@ dps_sql_dimension_is_integer (DpsDimension dimension)
     default:
       return TRUE;
     }
+}
+
+static int
+key_rank (DpsDimension  dimension,
+          const char   *key)
+{
+  DpsStatus status = 0;
+  DpsPaymentMethod method = 0;
+  DpsAmountBucket bucket = 0;
+
+  switch (dimension)
+    {
+    case DPS_DIMENSION_STATUS:
+      return dps_status_from_string (key, &status) ? (int) status : G_MAXINT;
+    case DPS_DIMENSION_PAYMENT_METHOD:
+      return dps_payment_method_from_string (key, &method) ? (int) method : G_MAXINT;
+    case DPS_DIMENSION_AMOUNT_BUCKET:
+      return dps_amount_bucket_from_string (key, &bucket) ? (int) bucket : G_MAXINT;
+    case DPS_DIMENSION_HOUR:
+    case DPS_DIMENSION_WEEKDAY:
+      return (int) g_ascii_strtoll (key, NULL, 10);
+    case DPS_DIMENSION_CATEGORY:
+    case DPS_DIMENSION_CITY:
+    case DPS_DIMENSION_MERCHANT:
+    case DPS_DIMENSION_DAY:
+    case DPS_DIMENSION_WEEK:
+    case DPS_DIMENSION_MONTH:
+    case DPS_DIMENSION_NONE:
+    default:
+      return 0;
+    }
+}
+
+int
+dps_sql_dimension_compare_keys (DpsDimension  dimension,
+                                const char   *a,
+                                const char   *b)
+{
+  int x, y;
+
+  if (a == NULL || b == NULL)
+    return (a != NULL) - (b != NULL);
+  x = key_rank (dimension, a);
+  y = key_rank (dimension, b);
+  if (x != y)
+    return x < y ? -1 : 1;
+  return strcmp (a, b);
 }
 
 char *

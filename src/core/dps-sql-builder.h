@@ -71,6 +71,12 @@ char        *dps_sql_dimension_key        (DpsDimension   dimension,
                                            const char    *text_value);
 /* Whether the dimension's SQL value is an integer code. */
 gboolean     dps_sql_dimension_is_integer (DpsDimension   dimension);
+/* Compares two keys of @dimension in their natural order (codes for
+ * statuses, methods and buckets, numbers for hours and weekdays, bytes for
+ * texts and dates), as ORDER BY on the SQL values does. */
+int          dps_sql_dimension_compare_keys (DpsDimension dimension,
+                                           const char   *a,
+                                           const char   *b);
 /* Day number → key of the week or month containing it. */
 char        *dps_sql_day_to_period_key    (DpsDimension   dimension,
                                            gint32         day);

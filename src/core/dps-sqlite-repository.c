@@ -761,8 +761,11 @@ insert_rejects (DpsSqliteRepository  *self,
                          (int) reject->raw_size, SQLITE_STATIC);
       sqlite3_bind_int64 (stmt, 11, (gint64) reject->raw_length);
       sqlite3_bind_int64 (stmt, 12, raw_hash (reject->raw, reject->raw_size));
+      /* Bindings outlive a step: a NULL must be bound, not left out. */
       if (reject->event_ts != G_MININT64)
         sqlite3_bind_int64 (stmt, 13, reject->event_ts);
+      else
+        sqlite3_bind_null (stmt, 13);
       sqlite3_bind_text (stmt, 14, reject->transaction_id, -1, SQLITE_STATIC);
 
       if (!step_done (self, stmt, error, _("store rejected records")))
@@ -1312,26 +1315,45 @@ dps_sqlite_repository_query_kpis (DpsRepository  *repository,
   return count_rejects_in_period (self, filter, &kpis->rejected, &kpis->duplicates, error);
 }
 
+
+/* Natural order of both keys (merged weeks or months come out of SQL in
+ * the order of their first day, not of their key). */
+static int
+compare_items_by_key (gconstpointer a,
+                      gconstpointer b,
+                      gpointer      user_data)
+{
+  const DpsBreakdownItem *x = a, *y = b;
+  const DpsBreakdown *breakdown = user_data;
+  int c = dps_sql_dimension_compare_keys (breakdown->dimension, x->key, y->key);
+
+  if (c != 0 || breakdown->dimension2 == DPS_DIMENSION_NONE)
+    return c;
+  return dps_sql_dimension_compare_keys (breakdown->dimension2, x->key2, y->key2);
+}
+
 static int
 compare_items_by_count (gconstpointer a,
-                        gconstpointer b)
+                        gconstpointer b,
+                        gpointer      user_data)
 {
   const DpsBreakdownItem *x = a, *y = b;
 
   if (x->agg.count != y->agg.count)
     return x->agg.count > y->agg.count ? -1 : 1;
-  return g_strcmp0 (x->key, y->key);
+  return compare_items_by_key (a, b, user_data);
 }
 
 static int
 compare_items_by_amount (gconstpointer a,
-                         gconstpointer b)
+                         gconstpointer b,
+                         gpointer      user_data)
 {
   const DpsBreakdownItem *x = a, *y = b;
 
   if (x->agg.amount_cents != y->agg.amount_cents)
     return x->agg.amount_cents > y->agg.amount_cents ? -1 : 1;
-  return g_strcmp0 (x->key, y->key);
+  return compare_items_by_key (a, b, user_data);
 }
 
 /* Rows come sorted by their SQL keys; week and month keys merge runs of
@@ -1395,12 +1417,13 @@ dps_sqlite_repository_query_breakdown (DpsRepository      *repository,
   if (merges || order == DPS_BREAKDOWN_ORDER_KEY)
     dps_sql_append (&b, two ? " ORDER BY k1, k2" : " ORDER BY k1");
   else
-    {
-      dps_sql_append (&b, order == DPS_BREAKDOWN_ORDER_COUNT_DESC ? " ORDER BY 3 DESC, k1"
-                                                                  : " ORDER BY 4 DESC, k1");
-      if (limit > 0)
-        dps_sql_append_printf (&b, " LIMIT %u", limit);
-    }
+    /* Ties are broken by both keys, so the order is the same every time. */
+    dps_sql_append (&b, order == DPS_BREAKDOWN_ORDER_COUNT_DESC ? " ORDER BY 3 DESC, k1"
+                                                                : " ORDER BY 4 DESC, k1");
+  if (!merges && order != DPS_BREAKDOWN_ORDER_KEY && two)
+    dps_sql_append (&b, ", k2");
+  if (!merges && limit > 0)
+    dps_sql_append_printf (&b, " LIMIT %u", limit);
 
   stmt = prepare_built (self, &b, error);
   if (stmt == NULL)
@@ -1430,9 +1453,11 @@ dps_sqlite_repository_query_breakdown (DpsRepository      *repository,
   if (merges)
     {
       if (order == DPS_BREAKDOWN_ORDER_COUNT_DESC)
-        g_array_sort (breakdown->items, compare_items_by_count);
+        g_array_sort_with_data (breakdown->items, compare_items_by_count, breakdown);
       else if (order == DPS_BREAKDOWN_ORDER_AMOUNT_DESC)
-        g_array_sort (breakdown->items, compare_items_by_amount);
+        g_array_sort_with_data (breakdown->items, compare_items_by_amount, breakdown);
+      else
+        g_array_sort_with_data (breakdown->items, compare_items_by_key, breakdown);
       if (limit > 0 && breakdown->items->len > limit)
         g_array_set_size (breakdown->items, limit);
     }
@@ -1971,7 +1996,7 @@ dps_sqlite_repository_list_duplicates (DpsRepository  *repository,
   stmt = prepare (self,
                   "SELECT d.tx_uuid, d.arrivals, d.first_seen, d.last_seen, s.source_key "
                   "FROM duplicate_transactions d LEFT JOIN sources s ON s.id = d.last_source_id "
-                  "ORDER BY d.arrivals DESC, d.last_seen DESC LIMIT ?", error);
+                  "ORDER BY d.arrivals DESC, d.last_seen DESC, d.tx_uuid LIMIT ?", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, limit > 0 ? (gint64) limit : -1);
