@@ -205,7 +205,9 @@ append_cell (DpsCsvWriter *self,
       if (neutralise)
         *out++ = '\'';
       contents = out;
-      memcpy (out, p, n);
+      /* An empty cell may come with no text at all (NULL). */
+      if (n > 0)
+        memcpy (out, p, n);
       out += n;
     }
   else
