@@ -6,9 +6,11 @@
 G_BEGIN_DECLS
 
 /* GTest, a temporary HOME, GTK and libadwaita. FALSE when there is no
- * display (the caller exits 77: skipped). */
+ * display: the caller returns dps_gui_test_skip_all(). */
 gboolean  dps_gui_test_init          (int            *argc,
                                       char         ***argv);
+/* Reports every test as skipped (a TAP plan of none), for main() to return. */
+int       dps_gui_test_skip_all      (const char     *reason);
 /* Runs the main context until @condition holds; fails the test after a
  * generous deadline, so a broken refresh does not hang the suite. */
 void      dps_gui_test_wait          (gboolean      (*condition) (gpointer data),

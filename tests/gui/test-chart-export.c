@@ -503,10 +503,7 @@ main (int    argc,
       char **argv)
 {
   if (!dps_gui_test_init (&argc, &argv))
-    {
-      g_printerr ("no display: skipped\n");
-      return 77;
-    }
+    return dps_gui_test_skip_all ("no display");
 
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)

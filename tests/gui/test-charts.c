@@ -947,10 +947,7 @@ main (int    argc,
       char **argv)
 {
   if (!dps_gui_test_init (&argc, &argv))
-    {
-      g_printerr ("no display: skipped\n");
-      return 77;
-    }
+    return dps_gui_test_skip_all ("no display");
   set_dark (FALSE);
 
   g_test_add_func ("/dps/chart/format", test_format);

@@ -892,10 +892,7 @@ main (int    argc,
   int status;
 
   if (!dps_gui_test_init (&argc, &argv))
-    {
-      g_printerr ("no display: skipped\n");
-      return 77;
-    }
+    return dps_gui_test_skip_all ("no display");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_LIGHT);
   set_up_world ();
 
