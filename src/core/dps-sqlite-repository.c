@@ -337,6 +337,9 @@ checkpointer_thread (gpointer data)
       return NULL;
     }
   sqlite3_busy_timeout (db, 1000);
+  /* A connection learns that the database is in WAL mode when it first
+   * reads it; until then a checkpoint silently does nothing. */
+  sqlite3_exec (db, "SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL);
 
   g_mutex_lock (&self->checkpoint_lock);
   while (!self->checkpoint_stop)

@@ -1,0 +1,498 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* How long the dashboard takes to refresh after a filter change, split
+ * into query time (per analysis, and whether a rollup answered) and draw
+ * time per chart at 600 × 400.
+ *
+ * DPS_BENCH_ROWS   rows to generate (default 1,000,000)
+ * DPS_BENCH_DB     a SQLite file to keep: reused when it already holds at
+ *                  least that many rows (10M rows take minutes to load)
+ *
+ * Drawing and the page's own refresh need a display (xvfb-run -a meson
+ * test -C build --benchmark --suite gui); without one only the queries
+ * are measured. */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "dps-bar-chart.h"
+#include "dps-dashboard-data.h"
+#include "dps-dashboard-page.h"
+#include "dps-donut-chart.h"
+#include "dps-heatmap-chart.h"
+#include "dps-histogram-chart.h"
+#include "dps-time-chart.h"
+
+#define DAYS 365
+/* 2025-01-06, a Monday. */
+#define START (G_GINT64_CONSTANT (20094) * DPS_USEC_PER_DAY)
+#define QUERY_ROUNDS 3
+#define DRAW_ROUNDS 50
+#define DRAW_WIDTH 600
+#define DRAW_HEIGHT 400
+
+static const char *const chart_names[DPS_DASHBOARD_N_CHARTS] = {
+  "timeline", "category", "status", "city", "merchant", "payment", "buckets", "heatmap",
+};
+
+typedef struct {
+  const char *name;
+  void      (*build) (DpsFilter *filter);
+} FilterCase;
+
+static void
+build_all (DpsFilter *filter)
+{
+}
+
+static void
+build_last_30_days (DpsFilter *filter)
+{
+  gint64 end = START + DAYS * DPS_USEC_PER_DAY;
+
+  dps_filter_set_period (filter, end - 30 * DPS_USEC_PER_DAY, end);
+}
+
+static void
+build_category_status (DpsFilter *filter)
+{
+  dps_filter_add_value (filter, "category", "grocery");
+  dps_filter_add_value (filter, "category", "travel");
+  dps_filter_set_statuses (filter, DPS_FILTER_MASK (DPS_STATUS_APPROVED) |
+                                   DPS_FILTER_MASK (DPS_STATUS_DECLINED));
+}
+
+static void
+build_city (DpsFilter *filter)
+{
+  dps_filter_add_value (filter, "city", "Paris");
+}
+
+static void
+build_heatmap_cell (DpsFilter *filter)
+{
+  dps_filter_set_weekdays (filter, DPS_FILTER_MASK (2));
+  dps_filter_set_hours (filter, DPS_FILTER_MASK (14));
+}
+
+static void
+build_merchant_search (DpsFilter *filter)
+{
+  dps_filter_set_search (filter, "ar");
+}
+
+static void
+build_amount_range (DpsFilter *filter)
+{
+  dps_filter_set_amount_range (filter, 10000, 25000);
+}
+
+static void
+build_last_36_hours (DpsFilter *filter)
+{
+  gint64 end = START + DAYS * DPS_USEC_PER_DAY - 5 * G_GINT64_CONSTANT (3600000000);
+
+  dps_filter_set_period (filter, end - 36 * G_GINT64_CONSTANT (3600000000), end);
+}
+
+static const FilterCase filter_cases[] = {
+  { "all data", build_all },
+  { "last 30 days", build_last_30_days },
+  { "2 categories + 2 statuses", build_category_status },
+  { "city = Paris", build_city },
+  { "weekday x hour cell", build_heatmap_cell },
+  { "search \"ar\"", build_merchant_search },
+  { "amount 100-250 EUR", build_amount_range },
+  { "last 36 hours (unaligned)", build_last_36_hours },
+};
+
+static double
+ms_since (gint64 start)
+{
+  return (double) (g_get_monotonic_time () - start) / 1000.0;
+}
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return x < y ? -1 : x > y;
+}
+
+static gint64
+count_rows (DpsRepository *repository)
+{
+  g_autoptr(GError) error = NULL;
+  DpsRepositoryInfo info = { 0 };
+  gint64 rows;
+
+  if (!dps_repository_get_info (repository, &info, &error))
+    g_error ("%s", error->message);
+  rows = info.rows;
+  dps_repository_info_clear (&info);
+  return rows;
+}
+
+static void
+generate (const char *uri,
+          guint64     rows)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DpsRepository) writer = NULL;
+  g_autoptr(DpsSource) source = NULL;
+  g_autoptr(DpsEngine) engine = NULL;
+  DpsGeneratorOptions options;
+  DpsEngineOptions engine_options;
+  DpsEngineMetrics metrics;
+  gint64 start = g_get_monotonic_time ();
+
+  writer = dps_repository_open (uri, DPS_REPOSITORY_FLAGS_CREATE, NULL, &error);
+  if (writer == NULL)
+    g_error ("%s", error->message);
+
+  dps_generator_options_init (&options);
+  /* Topping up a kept database: other ids than the rows already there. */
+  options.seed = 1 + (guint64) count_rows (writer);
+  options.rows = rows - (guint64) count_rows (writer);
+  options.start = START;
+  options.days = DAYS;
+  source = dps_generator_source_new (&options, 0);
+  dps_engine_options_init (&engine_options);
+  engine_options.stop_when_idle = TRUE;
+  engine = dps_engine_new (writer, source, &engine_options);
+
+  g_print ("Loading %" G_GUINT64_FORMAT " generated rows…\n", options.rows);
+  if (!dps_engine_run (engine, NULL, &error))
+    g_error ("%s", error->message);
+  dps_engine_get_metrics (engine, &metrics);
+  g_print ("Loaded %" G_GINT64_FORMAT " rows in %.1f s (%.0f rows/s)\n\n",
+           metrics.rows_loaded, ms_since (start) / 1000.0,
+           metrics.rows_loaded / (ms_since (start) / 1000.0));
+}
+
+static double
+thread_cpu_ms (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (double) ts.tv_sec * 1000.0 + (double) ts.tv_nsec / 1e6;
+}
+
+static DpsDashboardData *
+load (DpsRepository *repository,
+      DpsFilter     *filter,
+      double        *elapsed_ms,
+      double        *cpu_ms)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 start = g_get_monotonic_time ();
+  double cpu_start = thread_cpu_ms ();
+  DpsDashboardData *data;
+
+  data = dps_dashboard_data_load (repository, filter, NULL, &error);
+  *elapsed_ms = ms_since (start);
+  *cpu_ms = thread_cpu_ms () - cpu_start;
+  if (data == NULL)
+    g_error ("%s", error->message);
+  return data;
+}
+
+static void
+print_header (const char *what)
+{
+  g_print ("%s\n", what);
+  g_print ("%-27s %8s %8s %7s", "filter", "first", "median", "kpis");
+  for (guint c = 0; c < DPS_DASHBOARD_N_CHARTS; c++)
+    g_print (" %10s", chart_names[c]);
+  g_print ("\n");
+}
+
+static DpsDashboardData *
+bench_queries (DpsRepository *repository)
+{
+  DpsDashboardData *all = NULL;
+  g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func (g_object_unref);
+  double wall_first[G_N_ELEMENTS (filter_cases)], wall_median[G_N_ELEMENTS (filter_cases)];
+  double cpu_first[G_N_ELEMENTS (filter_cases)], cpu_median[G_N_ELEMENTS (filter_cases)];
+
+  for (guint f = 0; f < G_N_ELEMENTS (filter_cases); f++)
+    {
+      g_autoptr(DpsFilter) filter = dps_filter_new ();
+      DpsDashboardData *data;
+      double wall[QUERY_ROUNDS], cpu[QUERY_ROUNDS];
+
+      filter_cases[f].build (filter);
+      data = load (repository, filter, &wall_first[f], &cpu_first[f]);
+      for (guint r = 0; r < QUERY_ROUNDS; r++)
+        {
+          g_clear_object (&data);
+          data = load (repository, filter, &wall[r], &cpu[r]);
+        }
+      qsort (wall, QUERY_ROUNDS, sizeof (double), compare_doubles);
+      qsort (cpu, QUERY_ROUNDS, sizeof (double), compare_doubles);
+      wall_median[f] = wall[QUERY_ROUNDS / 2];
+      cpu_median[f] = cpu[QUERY_ROUNDS / 2];
+      g_ptr_array_add (results, data);
+      if (f == 0)
+        all = g_object_ref (data);
+    }
+
+  /* Wall time is what a person waits on this machine; CPU time is the
+   * work itself, whatever else the machine runs. */
+  for (guint pass = 0; pass < 2; pass++)
+    {
+      print_header (pass == 0 ? "Queries, wall time (ms; R = answered from a rollup, B = base table)"
+                              : "Queries, CPU time of the loading thread (ms)");
+      for (guint f = 0; f < G_N_ELEMENTS (filter_cases); f++)
+        {
+          DpsDashboardData *data = g_ptr_array_index (results, f);
+
+          g_print ("%-27s %8.1f %8.1f %7.1f", filter_cases[f].name,
+                   pass == 0 ? wall_first[f] : cpu_first[f],
+                   pass == 0 ? wall_median[f] : cpu_median[f],
+                   (pass == 0 ? dps_dashboard_data_get_kpi_time (data)
+                              : dps_dashboard_data_get_kpi_cpu_time (data)) * 1000);
+          for (guint c = 0; c < DPS_DASHBOARD_N_CHARTS; c++)
+            g_print (" %8.1f %c",
+                     (pass == 0 ? dps_dashboard_data_get_query_time (data, c)
+                                : dps_dashboard_data_get_query_cpu_time (data, c)) * 1000,
+                     dps_dashboard_data_get_from_rollup (data, c) ? 'R' : 'B');
+          g_print ("   (%" G_GINT64_FORMAT " rows)\n", dps_dashboard_data_get_kpis (data)->total.count);
+        }
+      g_print ("\n");
+    }
+  return all;
+}
+
+static GtkWidget *
+chart_for (DpsDashboardChart  chart,
+           DpsDashboardData  *data)
+{
+  static const double edges[] = { 20, 100, 250, 500 };
+  GtkWidget *widget;
+
+  switch (chart)
+    {
+    case DPS_DASHBOARD_CHART_TIMELINE:
+      widget = dps_time_chart_new ();
+      dps_time_chart_set_granularity ((DpsTimeChart *) widget, dps_dashboard_data_get_granularity (data));
+      break;
+    case DPS_DASHBOARD_CHART_STATUS:
+      widget = dps_donut_chart_new ();
+      break;
+    case DPS_DASHBOARD_CHART_CITY:
+    case DPS_DASHBOARD_CHART_MERCHANT:
+      widget = dps_bar_chart_new (GTK_ORIENTATION_HORIZONTAL);
+      break;
+    case DPS_DASHBOARD_CHART_AMOUNT_BUCKET:
+      widget = dps_histogram_chart_new ();
+      dps_histogram_chart_set_edges ((DpsHistogramChart *) widget, edges, G_N_ELEMENTS (edges),
+                                     DPS_CHART_FORMAT_AMOUNT);
+      break;
+    case DPS_DASHBOARD_CHART_HEATMAP:
+      widget = dps_heatmap_chart_new ();
+      break;
+    case DPS_DASHBOARD_CHART_CATEGORY:
+    case DPS_DASHBOARD_CHART_PAYMENT_METHOD:
+    default:
+      widget = dps_bar_chart_new (GTK_ORIENTATION_VERTICAL);
+      break;
+    }
+  g_object_ref_sink (widget);
+  dps_chart_set_series (DPS_CHART (widget), dps_dashboard_data_get_series (data, chart));
+  return widget;
+}
+
+static void
+bench_drawing (DpsDashboardData *data)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, DRAW_WIDTH, DRAW_HEIGHT);
+  double total = 0.0, cpu_total = 0.0;
+
+  g_print ("Drawing at %d x %d (ms per chart, mean of %d, highlight on)\n",
+           DRAW_WIDTH, DRAW_HEIGHT, DRAW_ROUNDS);
+  for (guint c = 0; c < DPS_DASHBOARD_N_CHARTS; c++)
+    {
+      g_autoptr(GtkWidget) chart = chart_for (c, data);
+      gint64 start;
+      double mean;
+
+      double cpu_start, cpu_mean;
+
+      dps_chart_set_highlight (DPS_CHART (chart), 1);
+      start = g_get_monotonic_time ();
+      cpu_start = thread_cpu_ms ();
+      for (guint r = 0; r < DRAW_ROUNDS; r++)
+        {
+          cairo_t *cr = cairo_create (surface);
+          dps_chart_render (DPS_CHART (chart), cr, DRAW_WIDTH, DRAW_HEIGHT);
+          cairo_destroy (cr);
+        }
+      mean = ms_since (start) / DRAW_ROUNDS;
+      cpu_mean = (thread_cpu_ms () - cpu_start) / DRAW_ROUNDS;
+      total += mean;
+      cpu_total += cpu_mean;
+      g_print ("  %-10s %6.2f wall %6.2f CPU  (%u items)\n", chart_names[c], mean, cpu_mean,
+               dps_chart_series_get_n_items (dps_dashboard_data_get_series (data, c)));
+    }
+  g_print ("  %-10s %6.2f wall %6.2f CPU\n\n", "all", total, cpu_total);
+  cairo_surface_destroy (surface);
+}
+
+typedef struct {
+  DpsDashboardPage *page;
+  DpsSession       *session;
+  gboolean          painted;
+} PageState;
+
+static gboolean
+page_settled (gpointer data)
+{
+  PageState *state = data;
+  DpsDashboardData *shown = dps_dashboard_page_get_data (state->page);
+
+  return shown != NULL && !dps_dashboard_page_get_refreshing (state->page) &&
+         dps_filter_equal (dps_dashboard_data_get_filter (shown), dps_session_get_filter (state->session));
+}
+
+static void
+wait_for (gboolean (*condition) (gpointer), gpointer data)
+{
+  while (!condition (data))
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+session_opened_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  gboolean *done = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!dps_session_open_finish (DPS_SESSION (object), result, &error))
+    g_error ("%s", error->message);
+  *done = TRUE;
+}
+
+static gboolean
+flag_set (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+static void
+after_paint_cb (GdkFrameClock *clock,
+                PageState     *state)
+{
+  state->painted = TRUE;
+}
+
+static void
+bench_page (const char *uri)
+{
+  g_autoptr(DpsSession) session = dps_session_new ();
+  GtkWidget *window, *page;
+  PageState state = { 0 };
+  gboolean opened = FALSE;
+
+  dps_session_open_async (session, uri, FALSE, NULL, session_opened_cb, &opened);
+  wait_for (flag_set, &opened);
+
+  page = dps_dashboard_page_new (session);
+  window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_set_child (GTK_WINDOW (window), page);
+  gtk_window_present (GTK_WINDOW (window));
+  state.page = DPS_DASHBOARD_PAGE (page);
+  state.session = session;
+  wait_for (page_settled, &state);
+  g_signal_connect (gtk_widget_get_frame_clock (window), "after-paint", G_CALLBACK (after_paint_cb), &state);
+
+  g_print ("The page: filter change to new figures on screen (ms), then to the next frame painted\n");
+  for (guint f = 0; f < G_N_ELEMENTS (filter_cases); f++)
+    {
+      g_autoptr(DpsFilter) filter = dps_filter_new ();
+      gint64 start;
+      double refreshed;
+
+      filter_cases[f].build (filter);
+      start = g_get_monotonic_time ();
+      dps_filter_assign (dps_session_get_filter (session), filter);
+      if (dps_filter_is_empty (filter) && f == 0)
+        {
+          /* Already showing everything: ask for a refresh. */
+          gtk_widget_activate_action (page, "dashboard.refresh", NULL);
+        }
+      wait_for (page_settled, &state);
+      refreshed = ms_since (start);
+      state.painted = FALSE;
+      wait_for (flag_set, &state.painted);
+      g_print ("  %-27s %8.1f %8.1f\n", filter_cases[f].name, refreshed, ms_since (start));
+    }
+  g_print ("\n");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DpsRepository) reader = NULL;
+  g_autoptr(DpsDashboardData) all = NULL;
+  const char *rows_text = g_getenv ("DPS_BENCH_ROWS");
+  const char *kept = g_getenv ("DPS_BENCH_DB");
+  guint64 rows = rows_text != NULL ? g_ascii_strtoull (rows_text, NULL, 10) : 1000000;
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *uri = NULL;
+  gboolean display;
+
+  display = gtk_init_check ();
+  if (display)
+    adw_init ();
+
+  if (kept != NULL && *kept != '\0')
+    path = g_strdup (kept);
+  else
+    {
+      dir = g_dir_make_tmp ("dps-bench-dashboard-XXXXXX", &error);
+      g_assert_no_error (error);
+      path = g_build_filename (dir, "bench.db", NULL);
+    }
+  uri = g_strconcat ("sqlite://", path, NULL);
+
+  reader = dps_repository_open (uri, DPS_REPOSITORY_FLAGS_CREATE, NULL, &error);
+  if (reader == NULL)
+    g_error ("%s", error->message);
+  if ((guint64) count_rows (reader) < rows)
+    generate (uri, rows);
+  g_print ("Database: %s, %" G_GINT64_FORMAT " rows over %d days\n\n", path, count_rows (reader), DAYS);
+
+  all = bench_queries (reader);
+  if (display)
+    {
+      bench_drawing (all);
+      bench_page (uri);
+    }
+  else
+    g_print ("No display: drawing and the page were not measured (run under xvfb-run).\n");
+
+  g_clear_object (&reader);
+  if (dir != NULL)
+    {
+      g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+      g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+
+      g_remove (path);
+      g_remove (wal);
+      g_remove (shm);
+      g_rmdir (dir);
+    }
+  return 0;
+}
