@@ -42,10 +42,15 @@ struct _DpsSqliteRepository
   GCond               checkpoint_wake;
   gboolean            checkpoint_due;      /* under checkpoint_lock */
   gboolean            checkpoint_stop;     /* under checkpoint_lock */
+  gint                wal_pages;           /* atomic: WAL size after the last commit */
 };
 
 /* WAL size (pages) at which the checkpointer is woken. */
 #define CHECKPOINT_PAGES 16384
+/* WAL size (pages) past which the writer itself restarts the log after a
+ * commit: a writer that never pauses leaves the checkpoint thread always a
+ * few frames short of the end, and the log would grow without bound. */
+#define RESTART_PAGES (4 * CHECKPOINT_PAGES)
 
 G_DEFINE_FINAL_TYPE (DpsSqliteRepository, dps_sqlite_repository, DPS_TYPE_REPOSITORY)
 
@@ -369,6 +374,7 @@ wal_hook_cb (void       *user_data,
 {
   DpsSqliteRepository *self = user_data;
 
+  g_atomic_int_set (&self->wal_pages, pages);
   if (pages < CHECKPOINT_PAGES)
     return SQLITE_OK;
 
@@ -883,6 +889,14 @@ dps_sqlite_repository_write_batch (DpsRepository   *repository,
       memset (result, 0, sizeof *result);
       return FALSE;
     }
+
+  /* The batch is committed whatever happens here: a restart that cannot
+   * complete (a reader holds an old snapshot) is tried after the next one.
+   * The checkpoint thread has copied most frames already, so this waits
+   * only for the last ones. */
+  if (g_atomic_int_get (&self->wal_pages) >= RESTART_PAGES &&
+      sqlite3_wal_checkpoint_v2 (self->db, NULL, SQLITE_CHECKPOINT_RESTART, NULL, NULL) == SQLITE_OK)
+    g_atomic_int_set (&self->wal_pages, 0);
   return TRUE;
 }
 
@@ -2297,6 +2311,8 @@ dps_sqlite_repository_open (const char          *path,
        !exec (self, "PRAGMA synchronous = NORMAL", error, _("configure the database"))))
     return NULL;
   if (!exec (self, "PRAGMA cache_size = -32768", error, _("configure the database")) ||
+      /* Once restarted, a large log file is cut back to this size. */
+      !exec (self, "PRAGMA journal_size_limit = 67108864", error, _("configure the database")) ||
       !exec (self, "PRAGMA temp_store = FILE", error, _("configure the database")))
     return NULL;
   if (!(flags & DPS_REPOSITORY_FLAGS_READ_ONLY))
