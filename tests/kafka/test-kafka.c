@@ -423,12 +423,6 @@ consumer_finish (Consumer *consumer,
   if (stop)
     dps_engine_stop (consumer->engine);
   g_thread_join (consumer->thread);
-  {
-    g_autoptr(DpsRunRecord) run = dps_engine_dup_run (consumer->engine);
-    DpsEngineMetrics m;
-    dps_engine_get_metrics (consumer->engine, &m);
-    g_test_message ("run: %s batches %ld retries %ld loaded %ld dup %ld", run->stage_timings, (long) m.batches, (long) m.retries, (long) m.rows_loaded, (long) m.rows_duplicate);
-  }
   g_assert_no_error (consumer->error);
   g_assert_true (consumer->ok);
   g_object_unref (consumer->engine);
@@ -526,7 +520,6 @@ test_group_rebalance (void)
   gint64 deadline;
   gint64 stored[4], committed[4];
 
-  gint64 t0 = g_get_monotonic_time ();
   mock_create_topic (mock, topic, 4);
   producer = dps_kafka_producer_new (mock->bootstraps, topic, NULL, &error);
   g_assert_no_error (error);
@@ -544,7 +537,6 @@ test_group_rebalance (void)
   a = consumer_start (repository_a, source_a, 2000);
   b = consumer_start (repository_b, source_b, 2000);
 
-  g_test_message ("produced at %.1f s", (g_get_monotonic_time () - t0) / 1e6);
   /* The group settles with two partitions each. */
   deadline = g_get_monotonic_time () + PATIENCE_US;
   while (assigned_partitions (source_a) != 2 || assigned_partitions (source_b) != 2)
@@ -553,16 +545,12 @@ test_group_rebalance (void)
       g_usleep (20 * 1000);
     }
   wait_for_stored (reader, expected.lines);
-  g_test_message ("phase 1 stored at %.1f s", (g_get_monotonic_time () - t0) / 1e6);
 
   /* More records, and one consumer leaves while they are read. */
   produce (producer, generator, 50000, &expected);
-  g_test_message ("produced 2 at %.1f s", (g_get_monotonic_time () - t0) / 1e6);
   consumer_finish (a, TRUE);
 
-  g_test_message ("a stopped at %.1f s", (g_get_monotonic_time () - t0) / 1e6);
   wait_for_stored (reader, expected.lines);
-  g_test_message ("phase 2 stored at %.1f s", (g_get_monotonic_time () - t0) / 1e6);
   /* The survivor holds every partition, read to its end. */
   deadline = g_get_monotonic_time () + PATIENCE_US;
   while (assigned_partitions (source_b) != 4 || dps_source_get_lag (source_b) != 0)
@@ -570,7 +558,6 @@ test_group_rebalance (void)
       g_assert_cmpint (g_get_monotonic_time (), <, deadline);
       g_usleep (20 * 1000);
     }
-  g_test_message ("b has all at %.1f s", (g_get_monotonic_time () - t0) / 1e6);
   g_assert_cmpint (dps_source_get_lag (source_b), ==, 0);
   lags = dps_kafka_source_get_partition_lag (source_b);
   g_assert_cmpuint (lags->len, ==, 4);
