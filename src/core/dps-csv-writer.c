@@ -205,7 +205,9 @@ append_cell (DpsCsvWriter *self,
       if (neutralise)
         *out++ = '\'';
       contents = out;
-      memcpy (out, p, n);
+      /* An empty cell may come as (NULL, 0): memcpy must not see NULL. */
+      if (n > 0)
+        memcpy (out, p, n);
       out += n;
     }
   else

@@ -49,6 +49,16 @@ struct _DpsEngine
   DpsBoundedQueue  *parsed_queue;    /* Parsed* */
   GAsyncQueue      *chunk_pool;      /* DpsChunk* to reuse */
   gint              transforms_alive;/* atomic */
+
+  /* Chunks read and not yet in the sink's batch, wherever they are: in a
+   * queue, a transform thread, or the sink's reorder buffer. The source
+   * waits while there are max_in_flight of them, so that chunks passing
+   * a slow transform thread cannot pile up in the reorder buffer. */
+  GMutex            flight_lock;
+  GCond             flight_cond;
+  guint             in_flight;       /* under flight_lock */
+  guint             max_in_flight;   /* 0: not counted (the inline path) */
+
   gint              stop_requested;  /* atomic */
   gint              running;         /* atomic */
 
@@ -132,6 +142,63 @@ pause_for (DpsEngine *self,
         break;
       g_usleep ((gulong) MIN (left, (gint64) 20000));
     }
+}
+
+/* Sleeps up to @ms, waking early only when cancelled: a stopped run still
+ * commits what it read, and its retries keep their backoff. */
+static void
+backoff_for (DpsEngine *self,
+             guint      ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) ms * 1000;
+
+  while (!g_cancellable_is_cancelled (self->cancellable))
+    {
+      gint64 left = deadline - g_get_monotonic_time ();
+
+      if (left <= 0)
+        break;
+      g_usleep ((gulong) MIN (left, (gint64) 20000));
+    }
+}
+
+static void
+flight_cancelled_cb (GCancellable *cancellable,
+                     gpointer      user_data)
+{
+  DpsEngine *self = user_data;
+
+  g_mutex_lock (&self->flight_lock);
+  g_cond_broadcast (&self->flight_cond);
+  g_mutex_unlock (&self->flight_lock);
+}
+
+/* The source's turn to read a chunk; FALSE when cancelled. */
+static gboolean
+flight_acquire (DpsEngine *self)
+{
+  gboolean ok;
+
+  g_mutex_lock (&self->flight_lock);
+  while (self->in_flight >= self->max_in_flight && !g_cancellable_is_cancelled (self->cancellable))
+    g_cond_wait (&self->flight_cond, &self->flight_lock);
+  ok = !g_cancellable_is_cancelled (self->cancellable);
+  if (ok)
+    self->in_flight++;
+  g_mutex_unlock (&self->flight_lock);
+  return ok;
+}
+
+static void
+flight_release (DpsEngine *self)
+{
+  if (self->max_in_flight == 0)
+    return;
+  g_mutex_lock (&self->flight_lock);
+  g_assert (self->in_flight > 0);
+  self->in_flight--;
+  g_cond_signal (&self->flight_cond);
+  g_mutex_unlock (&self->flight_lock);
 }
 
 static DpsChunk *
@@ -354,7 +421,7 @@ sink_flush (DpsEngine *self,
           g_mutex_lock (&self->lock);
           self->metrics.retries++;
           g_mutex_unlock (&self->lock);
-          pause_for (self, (guint) backoff_ms (attempt));
+          backoff_for (self, (guint) backoff_ms (attempt));
           attempt++;
           continue;
         }
@@ -393,6 +460,7 @@ sink_accept (DpsEngine *self,
       dps_batch_append (sink->pending, next->batch);
       g_hash_table_remove (sink->reorder, &sink->next_seq);
       sink->next_seq++;
+      flight_release (self);
 
       if (dps_batch_get_n_rows (sink->pending) + dps_batch_get_n_rejects (sink->pending) >=
           self->options.batch_rows &&
@@ -517,8 +585,17 @@ source_thread (gpointer data)
   while (!should_stop (self))
     {
       DpsSourceStatus status;
-      DpsChunk *chunk = read_chunk (self, &seq, &status);
+      DpsChunk *chunk;
 
+      if (!flight_acquire (self))
+        break;
+      if (should_stop (self))
+        {
+          /* Stopped while waiting for room: read no more. */
+          flight_release (self);
+          break;
+        }
+      chunk = read_chunk (self, &seq, &status);
       if (chunk != NULL)
         {
           if (!dps_bounded_queue_push (self->raw_queue, chunk))
@@ -528,6 +605,7 @@ source_thread (gpointer data)
             }
           continue;
         }
+      flight_release (self);
       if (status == DPS_SOURCE_IDLE && !self->options.stop_when_idle)
         {
           wait_idle (self);
@@ -587,8 +665,12 @@ run_threaded (DpsEngine *self)
 {
   guint n = self->options.transform_threads;
   g_autoptr(GPtrArray) threads = g_ptr_array_new ();
+  gulong flight_id;
 
   g_atomic_int_set (&self->transforms_alive, (gint) n);
+  self->in_flight = 0;
+  self->max_in_flight = 2 * self->options.queue_chunks + n;
+  flight_id = g_cancellable_connect (self->cancellable, G_CALLBACK (flight_cancelled_cb), self, NULL);
 
   g_mutex_lock (&self->lock);
   self->raw_queue = dps_bounded_queue_new (self->options.queue_chunks, self->cancellable);
@@ -604,6 +686,8 @@ run_threaded (DpsEngine *self)
 
   for (guint i = 0; i < threads->len; i++)
     g_thread_join (g_ptr_array_index (threads, i));
+  g_cancellable_disconnect (self->cancellable, flight_id);
+  self->max_in_flight = 0;
 
   g_mutex_lock (&self->lock);
   self->metrics.raw_queue_length = 0;
@@ -654,6 +738,8 @@ dps_engine_finalize (GObject *object)
   g_clear_pointer (&self->run, dps_run_record_free);
   g_clear_error (&self->error);
   g_mutex_clear (&self->lock);
+  g_mutex_clear (&self->flight_lock);
+  g_cond_clear (&self->flight_cond);
 
   G_OBJECT_CLASS (dps_engine_parent_class)->finalize (object);
 }
@@ -671,6 +757,8 @@ static void
 dps_engine_init (DpsEngine *self)
 {
   g_mutex_init (&self->lock);
+  g_mutex_init (&self->flight_lock);
+  g_cond_init (&self->flight_cond);
   self->metrics.lag = -1;
   self->metrics.source_size = -1;
 }

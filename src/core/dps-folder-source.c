@@ -139,13 +139,24 @@ dps_folder_source_read (DpsSource     *source,
     return DPS_SOURCE_FAILED;
 
   /* One file per chunk keeps each chunk's checkpoint about one file. */
-  for (guint i = 0; i < self->files->len; i++)
+  for (guint i = 0; i < self->files->len; )
     {
       DpsTailedFile *file = g_ptr_array_index (self->files, i);
       DpsSourceStatus status = dps_tailed_file_read (file, chunk, max_lines, cancellable, error);
 
       if (status != DPS_SOURCE_IDLE)
         return status;
+      if (dps_tailed_file_is_gone (file))
+        {
+          /* Removed from the folder and read to its end: let it go (its
+           * space is freed), and take a new file of that name as new. */
+          g_autofree char *name = g_path_get_basename (dps_tailed_file_get_path (file));
+
+          g_hash_table_remove (self->known, name);
+          g_ptr_array_remove_index (self->files, i);
+          continue;
+        }
+      i++;
     }
   return DPS_SOURCE_IDLE;
 }

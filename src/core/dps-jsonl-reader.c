@@ -33,6 +33,7 @@ struct _DpsJsonlReader
    * buffer[0, kept) and bytes after it are dropped until the line end. */
   gboolean      skipping;
   gsize         skipped;        /* bytes dropped so far */
+  gboolean      dropped_cr;     /* the last byte dropped was '\r' */
   gint64        long_offset;
 };
 
@@ -176,6 +177,13 @@ dps_jsonl_reader_next (DpsJsonlReader  *self,
               if (self->end - self->start > available)
                 continue;
             }
+          /* A growing file may hold only the start of its BOM yet (or
+           * nothing at all): decide once it has more. */
+          if (available < 3 && !self->final && memcmp (data, "\xEF\xBB\xBF", available) == 0)
+            {
+              self->eof = FALSE;
+              return DPS_READ_END;
+            }
           self->at_stream_start = FALSE;
           if (available >= 3 && memcmp (data, "\xEF\xBB\xBF", 3) == 0)
             {
@@ -197,15 +205,25 @@ dps_jsonl_reader_next (DpsJsonlReader  *self,
             {
               gsize used = (gsize) (newline - tail);
               gsize full = kept + self->skipped + used;
+              /* The line end is found behind the prefix (the prefix
+               * would hold it otherwise): its '\r' is among the bytes
+               * dropped, or the last of them. */
+              gboolean crlf = used > 0 ? tail[used - 1] == '\r' : self->dropped_cr;
 
               self->skipping = FALSE;
               self->line++;
-              set_line (self, line, self->buffer, kept, full, self->long_offset);
+              line->data = self->buffer;
+              line->length = kept;
+              line->full_length = full - (crlf ? 1 : 0);
+              line->offset = self->long_offset;
+              line->line = self->line;
               /* What follows the line end stays for the next call. */
               self->start = kept + used + 1;
               self->offset = self->long_offset + (gint64) full + 1;
               return DPS_READ_LINE;
             }
+          if (tail_length > 0)
+            self->dropped_cr = tail[tail_length - 1] == '\r';
           self->skipped += tail_length;
           self->end = kept;
           if (self->eof)
@@ -254,6 +272,7 @@ dps_jsonl_reader_next (DpsJsonlReader  *self,
           memmove (self->buffer, data, available);
           self->skipping = TRUE;
           self->skipped = 0;
+          self->dropped_cr = FALSE;
           self->long_offset = self->offset;
           self->start = 0;
           self->end = available;

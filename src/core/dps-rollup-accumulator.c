@@ -11,7 +11,7 @@ struct _DpsRollupAccumulator
 {
   GHashTable   *strings;                 /* interned copies: one pointer per text */
   GStringChunk *chunk;
-  GHashTable   *groups[8];               /* per rollup: DpsRollupGroup* (key and value) */
+  GHashTable   *groups[16];               /* per rollup: DpsRollupGroup* (key and value) */
   guint         n_specs;
   const DpsRollupSpec *specs;
 };

@@ -6,34 +6,56 @@
 #include "dps-rollup.h"
 #include "dps-transaction.h"
 
+/* Narrow rollups answer the unfiltered and lightly filtered dashboard in
+ * a few thousand rows; the wide ones answer cross-filters (a city clicked
+ * on the map of categories, …). The planner takes the first that fits,
+ * so the list goes from the smallest to the largest. */
+#define D(x) DPS_ROLLUP_DIM_##x
 static const DpsRollupSpec specs[] = {
-  { "rollup_daily",
-    DPS_ROLLUP_DIM_CATEGORY | DPS_ROLLUP_DIM_CITY | DPS_ROLLUP_DIM_STATUS |
-    DPS_ROLLUP_DIM_PAYMENT_METHOD,
+  { "rollup_status", D (STATUS), "status", { D (STATUS) } },
+  { "rollup_payment", D (PAYMENT_METHOD) | D (STATUS), "payment_method, status",
+    { D (PAYMENT_METHOD), D (STATUS) } },
+  { "rollup_amount", D (AMOUNT_BUCKET) | D (STATUS), "amount_bucket, status",
+    { D (AMOUNT_BUCKET), D (STATUS) } },
+  { "rollup_category", D (CATEGORY) | D (STATUS), "category, status",
+    { D (CATEGORY), D (STATUS) } },
+  { "rollup_city", D (CITY) | D (STATUS), "city, status",
+    { D (CITY), D (STATUS) } },
+  { "rollup_hour", D (HOUR) | D (STATUS), "event_hour, status",
+    { D (HOUR), D (STATUS) } },
+  /* Each merchant sells in one category: keeping both costs no rows. */
+  { "rollup_merchant_category", D (MERCHANT) | D (CATEGORY) | D (STATUS), "merchant, category, status",
+    { D (MERCHANT), D (CATEGORY), D (STATUS) } },
+  { "rollup_daily", D (CATEGORY) | D (CITY) | D (STATUS) | D (PAYMENT_METHOD),
     "category, city, status, payment_method",
-    { DPS_ROLLUP_DIM_CATEGORY, DPS_ROLLUP_DIM_CITY, DPS_ROLLUP_DIM_STATUS, DPS_ROLLUP_DIM_PAYMENT_METHOD } },
-  { "rollup_merchant",
-    DPS_ROLLUP_DIM_MERCHANT | DPS_ROLLUP_DIM_CATEGORY | DPS_ROLLUP_DIM_CITY |
-    DPS_ROLLUP_DIM_STATUS,
+    { D (CATEGORY), D (CITY), D (STATUS), D (PAYMENT_METHOD) } },
+  { "rollup_merchant", D (MERCHANT) | D (CATEGORY) | D (CITY) | D (STATUS),
     "merchant, category, city, status",
-    { DPS_ROLLUP_DIM_MERCHANT, DPS_ROLLUP_DIM_CATEGORY, DPS_ROLLUP_DIM_CITY, DPS_ROLLUP_DIM_STATUS } },
-  { "rollup_bucket",
-    DPS_ROLLUP_DIM_AMOUNT_BUCKET | DPS_ROLLUP_DIM_CATEGORY | DPS_ROLLUP_DIM_CITY |
-    DPS_ROLLUP_DIM_STATUS,
+    { D (MERCHANT), D (CATEGORY), D (CITY), D (STATUS) } },
+  { "rollup_bucket", D (AMOUNT_BUCKET) | D (CATEGORY) | D (CITY) | D (STATUS),
     "amount_bucket, category, city, status",
-    { DPS_ROLLUP_DIM_AMOUNT_BUCKET, DPS_ROLLUP_DIM_CATEGORY, DPS_ROLLUP_DIM_CITY, DPS_ROLLUP_DIM_STATUS } },
-  { "rollup_hourly",
-    DPS_ROLLUP_DIM_HOUR | DPS_ROLLUP_DIM_CATEGORY | DPS_ROLLUP_DIM_STATUS |
-    DPS_ROLLUP_DIM_PAYMENT_METHOD,
+    { D (AMOUNT_BUCKET), D (CATEGORY), D (CITY), D (STATUS) } },
+  { "rollup_hourly", D (HOUR) | D (CATEGORY) | D (STATUS) | D (PAYMENT_METHOD),
     "event_hour, category, status, payment_method",
-    { DPS_ROLLUP_DIM_HOUR, DPS_ROLLUP_DIM_CATEGORY, DPS_ROLLUP_DIM_STATUS, DPS_ROLLUP_DIM_PAYMENT_METHOD } },
+    { D (HOUR), D (CATEGORY), D (STATUS), D (PAYMENT_METHOD) } },
 };
+#undef D
 
 const DpsRollupSpec *
 dps_rollup_get_specs (guint *n_specs)
 {
   *n_specs = G_N_ELEMENTS (specs);
   return specs;
+}
+
+guint
+dps_rollup_spec_get_n_dims (const DpsRollupSpec *spec)
+{
+  guint n = 0;
+
+  while (n < DPS_ROLLUP_MAX_DIMS && spec->order[n] != 0)
+    n++;
+  return n;
 }
 
 const char *

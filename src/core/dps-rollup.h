@@ -32,6 +32,9 @@ typedef struct {
   DpsRollupDims  order[DPS_ROLLUP_MAX_DIMS];   /* the same, one dimension each */
 } DpsRollupSpec;
 
+/* How many dimensions besides event_date. */
+guint                dps_rollup_spec_get_n_dims (const DpsRollupSpec *spec);
+
 /* Column name of one dimension ("category", "event_hour", …). */
 const char          *dps_rollup_dim_column     (DpsRollupDims dim);
 

@@ -681,16 +681,17 @@ upsert_group_cb (const DpsRollupSpec  *spec,
     return;
 
   sql = g_strdup_printf ("INSERT INTO %s (event_date, %s, tx_count, amount_cents) "
-                         "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET "
+                         "VALUES (?, %s?, ?) ON CONFLICT DO UPDATE SET "
                          "tx_count = tx_count + excluded.tx_count, "
                          "amount_cents = amount_cents + excluded.amount_cents",
-                         spec->table, spec->columns);
+                         spec->table, spec->columns,
+                         &"?, ?, ?, ?, "[(DPS_ROLLUP_MAX_DIMS - dps_rollup_spec_get_n_dims (spec)) * 3]);
   stmt = prepare (self, sql, &state->error);
   if (stmt == NULL)
     return;
 
   sqlite3_bind_int (stmt, 1, group->event_date);
-  for (guint i = 0; i < DPS_ROLLUP_MAX_DIMS; i++, column++)
+  for (guint i = 0; i < dps_rollup_spec_get_n_dims (spec); i++, column++)
     switch (spec->order[i])
       {
       case DPS_ROLLUP_DIM_CATEGORY:       sqlite3_bind_text (stmt, column, group->category, -1, SQLITE_STATIC); break;

@@ -36,6 +36,9 @@ DpsSourceStatus  dps_tailed_file_read         (DpsTailedFile   *self,
 /* Bytes between what was read and the end of the file. */
 gint64           dps_tailed_file_get_lag      (DpsTailedFile   *self);
 gboolean         dps_tailed_file_is_complete  (DpsTailedFile   *self);
+/* Following: the file was removed (not replaced) and every line it got,
+ * late ones included, was read; nothing more can come from it. */
+gboolean         dps_tailed_file_is_gone      (DpsTailedFile   *self);
 void             dps_tailed_file_close        (DpsTailedFile   *self);
 
 /* The fingerprint of @fd's bytes before @offset (first and last 4 KiB). */

@@ -1,0 +1,423 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+
+#include "dps-core.h"
+#include "dps-dialogs.h"
+#include "dps-format.h"
+#include "dps-gui-test.h"
+#include "dps-run-progress.h"
+#include "dps-window.h"
+
+#define TIMEOUT_MS 120000
+
+typedef struct {
+  DpsWindow *window;
+  char      *db_path;
+  char      *uri;
+} Fixture;
+
+static gboolean
+left_loading (gpointer user_data)
+{
+  return g_strcmp0 (dps_window_get_content_state (user_data), "loading") != 0;
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  GApplication *application = dps_gui_test_get_application ();
+
+  fixture->db_path = dps_gui_test_tmp_path ("transactions.db");
+  fixture->uri = g_strconcat ("sqlite://", fixture->db_path, NULL);
+  fixture->window = g_object_ref_sink (dps_window_new (ADW_APPLICATION (application)));
+  dps_window_open_database (fixture->window, fixture->uri, TRUE, FALSE);
+  dps_gui_test_show_window (GTK_WINDOW (fixture->window));
+  g_assert_true (dps_gui_test_wait_until (left_loading, fixture->window, TIMEOUT_MS));
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  dps_gui_test_close_other_toplevels (GTK_WINDOW (fixture->window));
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  g_clear_object (&fixture->window);
+  dps_gui_test_drain ();
+  g_free (fixture->db_path);
+  g_free (fixture->uri);
+}
+
+/* Writes @rows generated lines to a new file; returns its path. */
+static char *
+generate_file (const char           *name,
+               guint64               rows,
+               double                dirty,
+               guint64               seed,
+               DpsGeneratorManifest *manifest)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DpsGenerator) generator = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GFileOutputStream) stream = NULL;
+  DpsGeneratorOptions options;
+  char *path = dps_gui_test_tmp_path (name);
+
+  dps_generator_options_init (&options);
+  options.rows = rows;
+  options.dirty_ratio = dirty;
+  options.seed = seed;
+  generator = dps_generator_new (&options);
+  file = g_file_new_for_path (path);
+  stream = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_NONE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (dps_generator_write (generator, G_OUTPUT_STREAM (stream), 0, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_output_stream_close (G_OUTPUT_STREAM (stream), NULL, &error));
+  if (manifest != NULL)
+    *manifest = *dps_generator_get_manifest (generator);
+  return path;
+}
+
+static void
+import_paths (Fixture            *fixture,
+              const char * const *paths)
+{
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "import-files",
+                                  g_variant_new_strv (paths, -1));
+}
+
+typedef struct {
+  GtkWidget  *root;
+  const char *needle;
+} LabelWait;
+
+static gboolean
+label_shown (gpointer user_data)
+{
+  LabelWait *wait = user_data;
+
+  return dps_gui_test_find_label (wait->root, wait->needle) != NULL;
+}
+
+static GtkLabel *
+wait_for_label (Fixture    *fixture,
+                const char *needle)
+{
+  LabelWait wait = { GTK_WIDGET (fixture->window), needle };
+
+  if (!dps_gui_test_wait_until (label_shown, &wait, TIMEOUT_MS))
+    {
+      g_autoptr(GPtrArray) labels = dps_gui_test_collect_labels (GTK_WIDGET (fixture->window));
+
+      for (guint i = 0; i < labels->len; i++)
+        g_test_message ("label: %s", gtk_label_get_text (g_ptr_array_index (labels, i)));
+      g_error ("No label with “%s” was shown", needle);
+    }
+  return dps_gui_test_find_label (GTK_WIDGET (fixture->window), needle);
+}
+
+static gboolean
+message_dialog_shown (gpointer user_data)
+{
+  return dps_gui_test_find_message_dialog () != NULL;
+}
+
+static gboolean
+no_job_running (gpointer user_data)
+{
+  Fixture *fixture = user_data;
+
+  return dps_gui_test_find_widget (GTK_WIDGET (fixture->window), DPS_TYPE_RUN_PROGRESS) == NULL &&
+         g_list_model_get_n_items (dps_session_get_runs (dps_window_get_session (fixture->window))) == 0;
+}
+
+static DpsRepository *
+open_repository (Fixture *fixture)
+{
+  g_autoptr(GError) error = NULL;
+  DpsRepository *repository = dps_repository_open (fixture->uri, DPS_REPOSITORY_FLAGS_NONE, NULL, &error);
+
+  g_assert_no_error (error);
+  return repository;
+}
+
+static DpsRunRecord *
+last_run (DpsRepository *repository)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) runs = dps_repository_list_runs (repository, 1, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (runs->len, ==, 1);
+  return dps_run_record_copy (g_ptr_array_index (runs, 0));
+}
+
+static char *
+expected_summary (gint64 loaded,
+                  gint64 rejected,
+                  gint64 duplicates)
+{
+  g_autofree char *l = dps_format_count (loaded);
+  g_autofree char *r = dps_format_count (rejected);
+  g_autofree char *d = dps_format_count (duplicates);
+
+  return g_strdup_printf ("%s rows loaded, %s rejected, %s duplicates", l, r, d);
+}
+
+static const char *
+visible_view (Fixture *fixture)
+{
+  AdwViewStack *stack = ADW_VIEW_STACK (dps_gui_test_find_widget (GTK_WIDGET (fixture->window),
+                                                                  ADW_TYPE_VIEW_STACK));
+
+  return adw_view_stack_get_visible_child_name (stack);
+}
+
+static gboolean
+is_views (gpointer user_data)
+{
+  return g_strcmp0 (dps_window_get_content_state (user_data), "views") == 0;
+}
+
+/* An empty database shows the empty state with its two offers; an
+ * import through win.import-files reports the right counts, stores
+ * them, and leads to the rejects. */
+static void
+test_import (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr(DpsRepository) repository = NULL;
+  g_autoptr(DpsRunRecord) run = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *summary = NULL;
+  g_autofree char *title_part = NULL;
+  g_autofree char *shot = NULL;
+  DpsRepositoryInfo info = { 0 };
+  DpsGeneratorManifest manifest;
+  GtkLabel *toast_label;
+  GtkLabel *button_label;
+  GtkWidget *button;
+  g_autoptr(GError) error = NULL;
+  const char *paths[2] = { NULL, NULL };
+
+  g_assert_cmpstr (dps_window_get_content_state (fixture->window), ==, "empty");
+  g_assert_nonnull (dps_gui_test_find_label (GTK_WIDGET (fixture->window), "No Transactions Yet"));
+  g_assert_nonnull (dps_gui_test_find_label (GTK_WIDGET (fixture->window), "Import JSONL…"));
+  g_assert_nonnull (dps_gui_test_find_label (GTK_WIDGET (fixture->window), "Generate Sample Data…"));
+  /* The title names the database. */
+  g_assert_nonnull (strstr (gtk_window_get_title (GTK_WINDOW (fixture->window)), "transactions.db"));
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (fixture->window), "export-csv"));
+  shot = dps_gui_test_save_screenshot (GTK_WIDGET (fixture->window), "window-empty");
+  g_assert_true (g_file_test (shot, G_FILE_TEST_IS_REGULAR));
+
+  path = generate_file ("day1.jsonl", 5000, 0.04, 11, &manifest);
+  g_assert_cmpuint (manifest.rejects, >, 0);
+  g_assert_cmpuint (manifest.duplicates, >, 0);
+  paths[0] = path;
+  import_paths (fixture, paths);
+
+  summary = expected_summary ((gint64) manifest.valid, (gint64) manifest.rejects,
+                              (gint64) manifest.duplicates);
+  toast_label = wait_for_label (fixture, "rows loaded");
+  g_assert_cmpstr (gtk_label_get_text (toast_label), ==, summary);
+  g_assert_true (dps_gui_test_wait_until (no_job_running, fixture, TIMEOUT_MS));
+  g_assert_true (dps_gui_test_wait_until (is_views, fixture->window, TIMEOUT_MS));
+
+  repository = open_repository (fixture);
+  g_assert_true (dps_repository_get_info (repository, &info, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (info.rows, ==, (gint64) manifest.valid);
+  g_assert_cmpint (info.rejects, ==, (gint64) manifest.rejects);
+  g_assert_cmpint (info.duplicates, ==, (gint64) manifest.duplicates);
+  dps_repository_info_clear (&info);
+  run = last_run (repository);
+  g_assert_cmpint (run->status, ==, DPS_RUN_STATUS_SUCCEEDED);
+  g_assert_cmpstr (run->kind, ==, "import");
+  g_assert_cmpint (run->rows_loaded, ==, (gint64) manifest.valid);
+
+  /* "See Rejects" leads to the Data Quality view. */
+  g_assert_cmpstr (visible_view (fixture), !=, "quality");
+  button_label = dps_gui_test_find_label (GTK_WIDGET (fixture->window), "See Rejects");
+  g_assert_nonnull (button_label);
+  button = gtk_widget_get_ancestor (GTK_WIDGET (button_label), GTK_TYPE_BUTTON);
+  g_assert_nonnull (button);
+  g_signal_emit_by_name (button, "clicked");
+  dps_gui_test_drain ();
+  g_assert_cmpstr (visible_view (fixture), ==, "quality");
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (fixture->window), "export-csv"));
+
+  g_free (dps_gui_test_save_screenshot (GTK_WIDGET (fixture->window), "window-light"));
+  g_action_group_activate_action (G_ACTION_GROUP (dps_gui_test_get_application ()), "color-scheme",
+                                  g_variant_new_string ("dark"));
+  dps_gui_test_drain ();
+  g_assert_true (adw_style_manager_get_dark (adw_style_manager_get_default ()));
+  g_free (dps_gui_test_save_screenshot (GTK_WIDGET (fixture->window), "window-dark"));
+  g_action_group_activate_action (G_ACTION_GROUP (dps_gui_test_get_application ()), "color-scheme",
+                                  g_variant_new_string ("light"));
+  dps_gui_test_drain ();
+  g_assert_false (adw_style_manager_get_dark (adw_style_manager_get_default ()));
+}
+
+/* Files given to the application (command line, file manager) are
+ * imported into its window. */
+static void
+test_open (Fixture       *fixture,
+           gconstpointer  data)
+{
+  g_autoptr(DpsRepository) repository = NULL;
+  g_autofree char *path = generate_file ("clean.jsonl", 1200, 0.0, 5, NULL);
+  g_autofree char *summary = expected_summary (1200, 0, 0);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  DpsRepositoryInfo info = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  g_application_open (dps_gui_test_get_application (), &file, 1, "");
+  g_assert_cmpstr (gtk_label_get_text (wait_for_label (fixture, "rows loaded")), ==, summary);
+  g_assert_true (dps_gui_test_wait_until (no_job_running, fixture, TIMEOUT_MS));
+  /* No rejects: no button to them. */
+  g_assert_null (dps_gui_test_find_label (GTK_WIDGET (fixture->window), "See Rejects"));
+
+  repository = open_repository (fixture);
+  g_assert_true (dps_repository_get_info (repository, &info, &error));
+  g_assert_cmpint (info.rows, ==, 1200);
+  g_assert_cmpint (info.rejects, ==, 0);
+  dps_repository_info_clear (&info);
+}
+
+static gboolean
+some_rows_loaded (gpointer user_data)
+{
+  Fixture *fixture = user_data;
+  GtkWidget *progress = dps_gui_test_find_widget (GTK_WIDGET (fixture->window), DPS_TYPE_RUN_PROGRESS);
+  DpsRunJobTotals totals;
+
+  if (progress == NULL)
+    return FALSE;
+  dps_run_job_get_totals (dps_run_progress_get_job (DPS_RUN_PROGRESS (progress)), &totals);
+  return totals.rows_loaded > 0;
+}
+
+/* Cancel stops a large import; the run is recorded cancelled and what
+ * it committed is consistent. */
+static void
+test_cancel (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(DpsRepository) repository = NULL;
+  g_autoptr(DpsRunRecord) run = NULL;
+  g_autoptr(DpsFilter) filter = dps_filter_new ();
+  g_autofree char *path = NULL;
+  g_autofree char *detail = NULL;
+  g_autoptr(GError) error = NULL;
+  DpsRepositoryInfo info = { 0 };
+  DpsGeneratorManifest manifest;
+  GtkLabel *progress_label;
+  const char *paths[2] = { NULL, NULL };
+  guint64 count = 0;
+  gboolean equal = FALSE;
+
+  /* Small batches: the import commits early and often. */
+  g_settings_set_uint (settings, "batch-size", 2000);
+  g_settings_set_uint (settings, "batch-interval-ms", 50);
+
+  path = generate_file ("large.jsonl", 600000, 0.01, 3, &manifest);
+  paths[0] = path;
+  import_paths (fixture, paths);
+  g_assert_true (dps_gui_test_wait_until (some_rows_loaded, fixture, TIMEOUT_MS));
+
+  /* The progress panel shows what it reads. */
+  progress_label = dps_gui_test_find_label (GTK_WIDGET (fixture->window), "rows read");
+  g_assert_nonnull (progress_label);
+  g_assert_nonnull (dps_gui_test_find_label (GTK_WIDGET (fixture->window), "large.jsonl"));
+  g_free (dps_gui_test_save_screenshot (GTK_WIDGET (fixture->window), "window-importing"));
+
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "cancel-jobs", NULL);
+  wait_for_label (fixture, "Cancelled:");
+  g_assert_true (dps_gui_test_wait_until (no_job_running, fixture, TIMEOUT_MS));
+
+  repository = open_repository (fixture);
+  run = last_run (repository);
+  g_assert_cmpint (run->status, ==, DPS_RUN_STATUS_CANCELLED);
+  g_assert_cmpint (run->rows_loaded, <, (gint64) manifest.valid);
+
+  g_assert_true (dps_repository_get_info (repository, &info, &error));
+  g_assert_no_error (error);
+  g_assert_true (dps_repository_count_rows (repository, filter, &count, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint ((gint64) count, ==, info.rows);
+  g_assert_cmpint (info.rows, ==, run->rows_loaded);
+  g_assert_cmpint (info.rows, <, (gint64) manifest.valid);
+  g_assert_true (dps_repository_check_rollups (repository, G_MININT32 / 2, G_MAXINT32 / 2,
+                                               &equal, &detail, &error));
+  g_assert_no_error (error);
+  g_assert_true (equal);
+  dps_repository_info_clear (&info);
+
+  g_settings_reset (settings, "batch-size");
+  g_settings_reset (settings, "batch-interval-ms");
+}
+
+static void
+assert_error_dialog (const char *heading_part,
+                     const char *body_part)
+{
+  GtkWidget *dialog;
+
+  g_assert_true (dps_gui_test_wait_until (message_dialog_shown, NULL, TIMEOUT_MS));
+  dialog = dps_gui_test_find_message_dialog ();
+  g_test_message ("dialog: %s — %s", dps_dialogs_get_heading (dialog), dps_dialogs_get_body (dialog));
+  g_assert_nonnull (strstr (dps_dialogs_get_heading (dialog), heading_part));
+  g_assert_nonnull (strstr (dps_dialogs_get_body (dialog), body_part));
+  dps_dialogs_respond (dialog, "close");
+  dps_gui_test_drain ();
+  g_assert_null (dps_gui_test_find_message_dialog ());
+}
+
+/* A file that cannot be read, or is not JSON Lines, is an error naming it. */
+static void
+test_unreadable (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autofree char *missing = dps_gui_test_tmp_path ("missing.jsonl");
+  g_autofree char *corrupt = dps_gui_test_tmp_path ("corrupt.jsonl");
+  g_autoptr(GString) junk = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  const char *paths[2] = { NULL, NULL };
+
+  paths[0] = missing;
+  import_paths (fixture, paths);
+  assert_error_dialog ("missing.jsonl", missing);
+  g_assert_true (dps_gui_test_wait_until (no_job_running, fixture, TIMEOUT_MS));
+
+  /* Binary junk: lines, but none of them JSON. */
+  for (guint i = 0; i < 200; i++)
+    {
+      g_string_append (junk, "\x89PNG\r\x1a\x00\xff\xfe binary");
+      g_string_append_printf (junk, "%u\n", i * 7919);
+    }
+  g_assert_true (g_file_set_contents (corrupt, junk->str, (gssize) junk->len, &error));
+  paths[0] = corrupt;
+  import_paths (fixture, paths);
+  assert_error_dialog ("corrupt.jsonl", "is not a JSON Lines file");
+  g_assert_true (dps_gui_test_wait_until (no_job_running, fixture, TIMEOUT_MS));
+  /* Its lines are kept as rejects, so the views show. */
+  g_assert_true (dps_gui_test_wait_until (is_views, fixture->window, TIMEOUT_MS));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  dps_gui_test_init (&argc, &argv);
+
+  g_test_add ("/dps/gui/window/import", Fixture, NULL, fixture_set_up, test_import, fixture_tear_down);
+  g_test_add ("/dps/gui/window/open", Fixture, NULL, fixture_set_up, test_open, fixture_tear_down);
+  g_test_add ("/dps/gui/window/cancel", Fixture, NULL, fixture_set_up, test_cancel, fixture_tear_down);
+  g_test_add ("/dps/gui/window/unreadable", Fixture, NULL, fixture_set_up, test_unreadable, fixture_tear_down);
+  return g_test_run ();
+}
