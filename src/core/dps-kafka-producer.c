@@ -177,6 +177,8 @@ check_delivered (DpsKafkaProducer  *self,
                  GError           **error)
 {
   g_autofree char *reason = NULL;
+  g_autofree char *failed_text = NULL;
+  g_autofree char *produced_text = NULL;
   guint64 failed, produced;
 
   g_mutex_lock (&self->lock);
@@ -187,13 +189,15 @@ check_delivered (DpsKafkaProducer  *self,
 
   if (failed == 0)
     return TRUE;
+  failed_text = g_strdup_printf ("%" G_GUINT64_FORMAT, failed);
+  produced_text = g_strdup_printf ("%" G_GUINT64_FORMAT, MAX (produced, failed));
   g_set_error (error, DPS_KAFKA_ERROR, DPS_KAFKA_ERROR_DELIVERY,
                /* Translators: "3 of 1000 records were not delivered to “transactions”: Broker: …" */
                g_dngettext (GETTEXT_PACKAGE,
-                            "%" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " record was not delivered to “%s”: %s",
-                            "%" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " records were not delivered to “%s”: %s",
+                            "%s of %s record was not delivered to “%s”: %s",
+                            "%s of %s records were not delivered to “%s”: %s",
                             failed),
-               failed, MAX (produced, failed), self->topic, reason != NULL ? reason : "");
+               failed_text, produced_text, self->topic, reason != NULL ? reason : "");
   return FALSE;
 }
 
