@@ -31,8 +31,10 @@
  *   doubling a row when another member takes the partition over:
  *   1. Lines of the revoked partition in the chunk being filled are
  *      dropped on the spot (they were never handed over).
- *   2. Before giving the partition up, the rebalance callback waits (up
- *      to REVOKE_WAIT_MS) until the engine has committed every record
+ *   2. Before giving the partition up, the rebalance callback waits
+ *      (within the group's rebalance timeout, max.poll.interval.ms, the
+ *      time Kafka gives a member to rejoin) until the engine has
+ *      committed every record
  *      already handed over; the new owner then finds the exact position
  *      in the database. This is the usual "commit in onPartitionsRevoked"
  *      of Kafka consumers, with the database commit as the commit. The
@@ -58,10 +60,16 @@
  *   here, explicitly, instead of silently by librdkafka.
  */
 
-/* How long a revocation waits for the engine to commit what it has. */
-#define REVOKE_WAIT_MS       30000
-/* read() waits this long for a first record before answering IDLE. */
-#define READ_WAIT_MS         100
+/* librdkafka's max.poll.interval.ms: how long a member may take to rejoin
+ * a rebalancing group. A revocation waits for the engine at most
+ * REVOKE_WAIT_SHARE of it. */
+#define DEFAULT_MAX_POLL_INTERVAL_MS 300000
+#define REVOKE_WAIT_SHARE    0.8
+/* read() waits this long for a first record before answering IDLE; the
+ * engine then waits its poll interval, showing the status text. */
+#define READ_WAIT_MS         20
+#define POLL_INTERVAL_MS     100
+#define PROBE_WAIT_MS        300
 /* While the broker is unreachable, how often reachability is checked. */
 #define PROBE_INTERVAL_US    (G_USEC_PER_SEC)
 #define OPEN_CHECK_MS        5000
@@ -109,6 +117,7 @@ struct _DpsKafkaSource
   guint32            source_id;
   rd_kafka_topic_t  *rkt;
   gint64             reset_to;         /* RD_KAFKA_OFFSET_BEGINNING or _END */
+  guint              revoke_wait_ms;
   gboolean           reset_fails;      /* auto.offset.reset=error */
   gboolean           assigned_once;
   gboolean           rebalancing;      /* revoked, not yet assigned again */
@@ -403,6 +412,9 @@ revoke_partitions (DpsKafkaSource                  *self,
   gboolean lost = rd_kafka_assignment_lost (rk);
   gboolean wait;
 
+  if (lost)
+    g_debug ("Kafka: the assignment of %s was lost (session expired)", self->topic);
+
   g_mutex_lock (&self->lock);
   for (int i = 0; i < list->cnt; i++)
     {
@@ -425,7 +437,7 @@ revoke_partitions (DpsKafkaSource                  *self,
          (self->committer_elsewhere || (self->reader != NULL && self->reader != self->opener));
   if (wait && handed_not_stored (self, list))
     {
-      gint64 deadline = g_get_monotonic_time () + (gint64) REVOKE_WAIT_MS * 1000;
+      gint64 deadline = g_get_monotonic_time () + (gint64) self->revoke_wait_ms * 1000;
 
       g_mutex_unlock (&self->lock);
       dps_source_set_status_text (DPS_SOURCE (self), _("Handing partitions over to another consumer"));
@@ -706,8 +718,14 @@ static gboolean
 parse_reset_policy (DpsKafkaSource  *self,
                     GError         **error)
 {
-  const char *policy = self->properties != NULL
-                     ? g_hash_table_lookup (self->properties, "auto.offset.reset") : NULL;
+  const char *policy = g_hash_table_lookup (self->properties, "auto.offset.reset");
+  const char *interval = g_hash_table_lookup (self->properties, "max.poll.interval.ms");
+  guint64 interval_ms = DEFAULT_MAX_POLL_INTERVAL_MS;
+
+  /* librdkafka checks the value itself; only a number changes the wait. */
+  if (interval != NULL)
+    g_ascii_string_to_unsigned (interval, 10, 1, G_MAXINT32, &interval_ms, NULL);
+  self->revoke_wait_ms = (guint) ((double) interval_ms * REVOKE_WAIT_SHARE);
 
   self->reset_fails = FALSE;
   if (policy == NULL || g_str_equal (policy, "earliest") || g_str_equal (policy, "smallest") ||
@@ -953,7 +971,7 @@ dps_kafka_source_read (DpsSource     *source,
   /* Nothing now: say why. */
   if (self->broker_down && g_get_monotonic_time () - self->last_probe >= PROBE_INTERVAL_US)
     {
-      probe_broker (self, READ_WAIT_MS * 3);
+      probe_broker (self, PROBE_WAIT_MS);
       if (self->fatal != NULL)
         {
           g_propagate_error (error, g_steal_pointer (&self->fatal));
@@ -1150,8 +1168,7 @@ dps_kafka_source_new (const char *brokers,
   description = g_strdup_printf (_("Kafka topic %s, group %s, on %s"),
                                  self->topic, self->group, self->brokers);
   dps_source_set_description (DPS_SOURCE (self), description);
-  /* read() itself waits a little for records. */
-  dps_source_set_poll_interval (DPS_SOURCE (self), 10);
+  dps_source_set_poll_interval (DPS_SOURCE (self), POLL_INTERVAL_MS);
   return DPS_SOURCE (self);
 }
 
