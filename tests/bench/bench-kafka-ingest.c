@@ -175,6 +175,8 @@ main (int   argc,
   g_assert_no_error (error);
   g_print ("produced %" G_GUINT64_FORMAT " records to %d partitions in %.2f s\n", rows, partitions,
            (double) (g_get_monotonic_time () - started) / G_USEC_PER_SEC);
+  /* Nothing more to send: its threads would only take processor time. */
+  g_clear_object (&producer);
 
   file_source = dps_file_source_new (jsonl, FALSE, DPS_DEFAULT_MAX_LINE_LENGTH, 250);
   file_result = ingest (dir, "file.db", file_source);
@@ -197,7 +199,6 @@ main (int   argc,
   g_free (file_result.timings);
   g_free (kafka_result.timings);
   g_clear_object (&kafka_source);
-  g_clear_object (&producer);
   rd_kafka_mock_cluster_destroy (cluster);
   rd_kafka_destroy (host);
 
