@@ -147,7 +147,7 @@ dps_kafka_conf_set (rd_kafka_conf_t  *conf,
 
   /* librdkafka's message may quote the value: keep secrets out of it. */
   if (dps_kafka_property_is_secret (key))
-    g_set_error (error, domain, code, _("Invalid value for the Kafka property “%s”"), key);
+    g_set_error (error, domain, code, _("Unknown Kafka property or invalid value: “%s”"), key);
   else
     g_set_error (error, domain, code, _("Invalid Kafka property “%s”: %s"), key, errstr);
   return FALSE;

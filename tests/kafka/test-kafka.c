@@ -315,6 +315,37 @@ assert_exact (DpsRepository  *repository,
   assert_stored (repository, expected, TRUE);
 }
 
+/* Every reject says which topic (source key), partition and offset it
+ * came from, and no two share a position. */
+static void
+assert_rejects_have_positions (DpsRepository *repository,
+                               const char    *key,
+                               gint           partitions)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rejects = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  DpsRejectQuery query;
+
+  dps_reject_query_init (&query);
+  rejects = dps_repository_list_rejects (repository, &query, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rejects->len, >, 0);
+  for (guint i = 0; i < rejects->len; i++)
+    {
+      const DpsStoredReject *reject = g_ptr_array_index (rejects, i);
+
+      g_assert_cmpstr (reject->source, ==, key);
+      g_assert_cmpint (reject->reject.position.partition, >=, 0);
+      g_assert_cmpint (reject->reject.position.partition, <, partitions);
+      g_assert_cmpint (reject->reject.position.offset, >=, 0);
+      g_assert_cmpint (reject->reject.position.line, ==, -1);
+      g_assert_true (g_hash_table_add (seen, g_strdup_printf ("%d@%" G_GINT64_FORMAT,
+                                                              reject->reject.position.partition,
+                                                              reject->reject.position.offset)));
+    }
+}
+
 /* The checkpoints of @key, by partition (offset), -1 where none. */
 static void
 stored_positions (DpsRepository *repository,
@@ -508,8 +539,9 @@ test_record_key (void)
   g_assert_false (dps_kafka_property_is_secret ("ssl.ca.location"));
 }
 
-/* Two processes' worth of consumers share a group; one stops mid-way and
- * the other takes its partitions over from the stored positions. */
+/* Two processes' worth of consumers share a group: one joins while the
+ * other loads, then the first stops mid-way and the other takes its
+ * partitions over from the stored positions. */
 static void
 test_group_rebalance (void)
 {
@@ -538,7 +570,7 @@ test_group_rebalance (void)
   g_assert_no_error (error);
 
   expected_init (&expected);
-  produce (producer, generator, 50000, &expected);
+  produce (producer, generator, 25000, &expected);
   g_assert_cmpuint (expected.rejects, >, 0);
   g_assert_cmpuint (expected.duplicates, >, 0);
 
@@ -547,16 +579,21 @@ test_group_rebalance (void)
   repository_b = open_db (uri);
   source_a = dps_kafka_source_new (mock->bootstraps, topic, group, properties, 4096);
   source_b = dps_kafka_source_new (mock->bootstraps, topic, group, properties, 4096);
-  a = consumer_start (repository_a, source_a, 2000);
-  b = consumer_start (repository_b, source_b, 2000);
 
-  /* The group settles with two partitions each. */
+  /* One consumer alone reads every partition part of the way… */
+  a = consumer_start (repository_a, source_a, 2000);
+  wait_for_stored (reader, expected.lines);
+  g_assert_cmpuint (assigned_partitions (source_a), ==, 4);
+
+  /* …then a second joins: two partitions move to it with their positions. */
+  b = consumer_start (repository_b, source_b, 2000);
   deadline = g_get_monotonic_time () + PATIENCE_US;
   while (assigned_partitions (source_a) != 2 || assigned_partitions (source_b) != 2)
     {
       g_assert_cmpint (g_get_monotonic_time (), <, deadline);
       g_usleep (20 * 1000);
     }
+  produce (producer, generator, 25000, &expected);
   wait_for_stored (reader, expected.lines);
 
   /* More records, and one consumer leaves while they are read. */
@@ -637,7 +674,20 @@ test_missing_topic (void)
   g_clear_object (&engine);
   g_clear_object (&source);
 
+  /* A secret's value is never shown, even when librdkafka would. */
   g_hash_table_remove (properties, "no.such.property");
+  g_hash_table_insert (properties, g_strdup ("no.such.password"), g_strdup ("hunter2"));
+  source = dps_kafka_source_new (mock->bootstraps, "t", NULL, properties, 0);
+  engine = dps_engine_new (repository, source, NULL);
+  g_assert_false (dps_engine_run (engine, NULL, &error));
+  g_assert_error (error, DPS_SOURCE_ERROR, DPS_SOURCE_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "no.such.password"));
+  g_assert_null (strstr (error->message, "hunter2"));
+  g_clear_error (&error);
+  g_clear_object (&engine);
+  g_clear_object (&source);
+
+  g_hash_table_remove (properties, "no.such.password");
   g_hash_table_insert (properties, g_strdup ("auto.offset.reset"), g_strdup ("sometimes"));
   source = dps_kafka_source_new (mock->bootstraps, "t", NULL, properties, 0);
   engine = dps_engine_new (repository, source, NULL);
@@ -999,6 +1049,7 @@ test_restart (void)
   g_assert_true (dps_engine_run (engine, NULL, &error));
   g_assert_no_error (error);
   assert_exact (repository, &expected);
+  assert_rejects_have_positions (repository, "kafka:restart-topic@restart", 3);
 
   expected_clear (&expected);
   g_clear_object (&engine);
