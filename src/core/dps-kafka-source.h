@@ -41,7 +41,9 @@ DpsSource  *dps_kafka_source_new             (const char  *brokers,
                                               gsize        max_line_length);
 /* TRUE: the run ends once every partition assigned to this process has
  * been read to its end (batch use). FALSE (the default): it follows the
- * topic until stopped. Set before the run. */
+ * topic until stopped. Set before the run. Use this rather than the
+ * engine's stop_when_idle, which would also end the run while the group
+ * forms or a broker is down (the source is idle then, not finished). */
 void        dps_kafka_source_set_stop_at_end (DpsSource   *source,
                                               gboolean     stop_at_end);
 /* "kafka:TOPIC@GROUP": the source key of its checkpoints and rejects. */
