@@ -748,6 +748,24 @@ parse_reset_policy (DpsKafkaSource  *self,
   return TRUE;
 }
 
+/* librdkafka before 2.3 aborts when a cooperative-sticky consumer is
+ * destroyed before its first assignment (librdkafka issue 4312): a
+ * process stopped while joining would crash instead of stopping. */
+static gboolean
+check_assignor (DpsKafkaSource  *self,
+                GError         **error)
+{
+  const char *strategy = g_hash_table_lookup (self->properties, "partition.assignment.strategy");
+
+  if (strategy == NULL || strstr (strategy, "cooperative-sticky") == NULL ||
+      rd_kafka_version () >= 0x02030000)
+    return TRUE;
+  g_set_error (error, DPS_SOURCE_ERROR, DPS_SOURCE_ERROR_INVALID,
+               _("The cooperative-sticky assignor needs librdkafka 2.3 or later; this is %s"),
+               rd_kafka_version_str ());
+  return FALSE;
+}
+
 static void
 destroy_client (DpsKafkaSource *self)
 {
@@ -806,7 +824,7 @@ dps_kafka_source_open (DpsSource      *source,
   self->closing = FALSE;
   g_mutex_unlock (&self->lock);
 
-  if (!parse_reset_policy (self, error) ||
+  if (!parse_reset_policy (self, error) || !check_assignor (self, error) ||
       !dps_repository_ensure_source (repository, self->key, &self->source_id, error))
     return FALSE;
 

@@ -688,6 +688,20 @@ test_missing_topic (void)
   g_clear_object (&source);
 
   g_hash_table_remove (properties, "no.such.password");
+  if (rd_kafka_version () < 0x02030000)
+    {
+      g_hash_table_insert (properties, g_strdup ("partition.assignment.strategy"),
+                           g_strdup ("cooperative-sticky"));
+      source = dps_kafka_source_new (mock->bootstraps, "t", NULL, properties, 0);
+      engine = dps_engine_new (repository, source, NULL);
+      g_assert_false (dps_engine_run (engine, NULL, &error));
+      g_assert_error (error, DPS_SOURCE_ERROR, DPS_SOURCE_ERROR_INVALID);
+      g_assert_nonnull (strstr (error->message, "cooperative-sticky"));
+      g_clear_error (&error);
+      g_clear_object (&engine);
+      g_clear_object (&source);
+      g_hash_table_remove (properties, "partition.assignment.strategy");
+    }
   g_hash_table_insert (properties, g_strdup ("auto.offset.reset"), g_strdup ("sometimes"));
   source = dps_kafka_source_new (mock->bootstraps, "t", NULL, properties, 0);
   engine = dps_engine_new (repository, source, NULL);
