@@ -34,9 +34,8 @@
  *   2. Before giving the partition up, the rebalance callback waits
  *      (within the group's rebalance timeout, max.poll.interval.ms, the
  *      time Kafka gives a member to rejoin) until the engine has
- *      committed every record
- *      already handed over; the new owner then finds the exact position
- *      in the database. This is the usual "commit in onPartitionsRevoked"
+ *      committed every record already handed over; the new owner then
+ *      finds the exact position in the database. This is the usual "commit in onPartitionsRevoked"
  *      of Kafka consumers, with the database commit as the commit. The
  *      wait needs the engine's sink on another thread than the reader
  *      (its threaded mode); on one thread it would wait for itself, so it
@@ -47,8 +46,8 @@
  *   the same: rows are deduplicated by transaction_id, rejects by their
  *   (source, partition, offset, content), so the second commit adds
  *   nothing but a duplicate count; the later of two checkpoints of a
- *   partition may move it back, which only makes a future reader skip
- *   over records it deduplicates again.
+ *   partition may move it back, which only makes a future reader read
+ *   again records it then deduplicates.
  *
  * - Ordering. Within a partition this source hands over each offset at
  *   most once and in order: a record whose offset is below the next one
