@@ -360,6 +360,27 @@ dps_cli_progress_free (DpsCliProgress *self)
   g_free (self);
 }
 
+/* printf's field widths count bytes: accented words and the narrow
+ * no-break spaces of French thousands would shift the columns. */
+char *
+dps_cli_pad (const char *text,
+             int         width)
+{
+  glong length = g_utf8_strlen (text, -1);
+  glong target = ABS (width);
+  glong fill = target > length ? target - length : 0;
+  GString *out = g_string_sized_new (strlen (text) + (gsize) fill);
+
+  if (width > 0)
+    for (glong i = 0; i < fill; i++)
+      g_string_append_c (out, ' ');
+  g_string_append (out, text);
+  if (width < 0)
+    for (glong i = 0; i < fill; i++)
+      g_string_append_c (out, ' ');
+  return g_string_free (out, FALSE);
+}
+
 char *
 dps_cli_format_count (gint64 value)
 {

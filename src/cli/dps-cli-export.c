@@ -27,29 +27,21 @@ typedef struct {
   GMainLoop        *loop;
 } ExportJob;
 
+/* "amount", "amount:desc": any column of transactions_flat. */
 static gboolean
 parse_sort (const char *text,
             DpsSort    *sort)
 {
-  static const struct { const char *name; DpsSortKey key; } keys[] = {
-    { "event_ts", DPS_SORT_EVENT_TS }, { "amount", DPS_SORT_AMOUNT },
-    { "user_id", DPS_SORT_USER_ID }, { "ingested_at", DPS_SORT_INGESTED_AT },
-    { "merchant", DPS_SORT_MERCHANT }, { "category", DPS_SORT_CATEGORY },
-    { "city", DPS_SORT_CITY }, { "status", DPS_SORT_STATUS },
-    { "payment_method", DPS_SORT_PAYMENT_METHOD }, { "transaction_id", DPS_SORT_TRANSACTION_ID },
-  };
   g_auto(GStrv) parts = g_strsplit (text, ":", 2);
+  DpsColumn column;
 
   sort->descending = parts[1] != NULL && g_ascii_strcasecmp (parts[1], "desc") == 0;
   if (parts[1] != NULL && !sort->descending && g_ascii_strcasecmp (parts[1], "asc") != 0)
     return FALSE;
-  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
-    if (g_str_equal (parts[0], keys[i].name))
-      {
-        sort->key = keys[i].key;
-        return TRUE;
-      }
-  return FALSE;
+  if (!dps_column_from_string (parts[0], &column))
+    return FALSE;
+  sort->key = dps_sort_key_for_column (column);
+  return TRUE;
 }
 
 static void
@@ -227,7 +219,9 @@ dps_cli_export (int    argc,
       g_autofree char *rows = dps_cli_format_count ((gint64) job.rows);
       double elapsed = (double) (g_get_monotonic_time () - job.started) / G_USEC_PER_SEC;
 
-      g_printerr (_("Exported %s rows to %s in %.1f s\n"), rows, output, elapsed);
+      g_printerr (ngettext ("Exported %s row to %s in %.1f s\n", "Exported %s rows to %s in %.1f s\n",
+                            (gulong) job.rows),
+                  rows, output, elapsed);
     }
   return DPS_CLI_EXIT_OK;
 }

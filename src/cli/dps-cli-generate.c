@@ -292,7 +292,8 @@ dps_cli_generate (int    argc,
       const DpsGeneratorManifest *counts = dps_generator_get_manifest (generator);
       g_autofree char *lines = dps_cli_format_count ((gint64) counts->lines);
 
-      g_printerr (_("Wrote %s lines to %s\n"), lines, output);
+      g_printerr (ngettext ("Wrote %s line to %s\n", "Wrote %s lines to %s\n", (gulong) counts->lines),
+                  lines, output);
     }
   g_source_remove (sigint_id);
   g_source_remove (sigterm_id);

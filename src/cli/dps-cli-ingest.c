@@ -85,8 +85,11 @@ print_summary (DpsEngine  *engine,
   rejected = dps_cli_format_count (m.rows_rejected);
   duplicates = dps_cli_format_count (m.rows_duplicate);
   rate = dps_cli_format_count ((gint64) m.rate_average);
-  /* Translators: "<file>: loaded 10 rows, rejected 2, duplicates 1 in 1.2 s (8,000 rows/s)" */
-  g_print (_("%s: loaded %s rows, rejected %s, duplicates %s in %.1f s (%s rows/s)\n"),
+  /* Translators: "<file>: loaded 10 rows, rejected 2, duplicates 1 in 1.2 s (8,000 rows/s)";
+   * the plural follows the number of rows loaded. */
+  g_print (ngettext ("%s: loaded %s row, rejected %s, duplicates %s in %.1f s (%s rows/s)\n",
+                     "%s: loaded %s rows, rejected %s, duplicates %s in %.1f s (%s rows/s)\n",
+                     (gulong) MAX (m.rows_loaded, 0)),
            what, loaded, rejected, duplicates, m.elapsed_seconds, rate);
 
   if (m.rows_rejected > 0)

@@ -57,11 +57,16 @@ run_finished_cb (DpsScheduler *scheduler,
   if (runs != NULL && runs->len > 0)
     {
       DpsRunRecord *run = g_ptr_array_index (runs, 0);
+      /* xgettext cannot see through G_GINT64_FORMAT: the numbers go in as text. */
+      g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, run->id);
+      g_autofree char *loaded = g_strdup_printf ("%" G_GINT64_FORMAT, run->rows_loaded);
+      g_autofree char *rejected = g_strdup_printf ("%" G_GINT64_FORMAT, run->rows_rejected);
+      g_autofree char *duplicates = g_strdup_printf ("%" G_GINT64_FORMAT, run->rows_duplicate);
 
-      g_print (_("Run %" G_GINT64_FORMAT ": %s, loaded %" G_GINT64_FORMAT ", rejected %"
-                 G_GINT64_FORMAT ", duplicates %" G_GINT64_FORMAT "%s%s\n"),
-               run->id, dps_run_status_get_label (run->status), run->rows_loaded,
-               run->rows_rejected, run->rows_duplicate,
+      /* Translators: "Run 12: Succeeded, loaded 1000, rejected 3, duplicates 0",
+       * then " — <error>" when the run failed. */
+      g_print (_("Run %s: %s, loaded %s, rejected %s, duplicates %s%s%s\n"),
+               id, dps_run_status_get_label (run->status), loaded, rejected, duplicates,
                run->error != NULL ? " — " : "", run->error != NULL ? run->error : "");
       if (run->quality_checks != NULL)
         g_print (_("  checks: %s\n"), run->quality_checks);

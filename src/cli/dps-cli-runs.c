@@ -16,6 +16,27 @@ format_local (gint64 usec)
   return local != NULL ? g_date_time_format (local, "%Y-%m-%d %H:%M:%S") : g_strdup ("?");
 }
 
+/* Columns of the run table: positive widths align right, negative left;
+ * the last column is not padded. */
+static const int column_widths[] = { 6, -19, 8, -9, -11, 10, 9, 9, 0 };
+#define N_COLUMNS G_N_ELEMENTS (column_widths)
+
+static void
+print_row (const char * const *cells)
+{
+  g_autoptr(GString) line = g_string_new (NULL);
+
+  for (guint i = 0; i < N_COLUMNS; i++)
+    {
+      g_autofree char *cell = dps_cli_pad (cells[i] != NULL ? cells[i] : "", column_widths[i]);
+
+      if (i > 0)
+        g_string_append (line, "  ");
+      g_string_append (line, cell);
+    }
+  g_print ("%s\n", line->str);
+}
+
 int
 dps_cli_runs (int    argc,
               char **argv)
@@ -49,21 +70,32 @@ dps_cli_runs (int    argc,
   if (runs == NULL)
     return dps_cli_fail (error);
 
-  g_print ("%6s  %-19s  %8s  %-9s  %-11s  %10s  %9s  %9s  %s\n",
-           _("Run"), _("Started"), _("Seconds"), _("Kind"), _("Status"),
-           _("Loaded"), _("Rejected"), _("Dupl."), _("Source"));
+  {
+    const char *header[N_COLUMNS] = {
+      _("Run"), _("Started"), _("Seconds"), _("Kind"), _("Status"),
+      _("Loaded"), _("Rejected"), _("Dupl."), _("Source"),
+    };
+
+    print_row (header);
+  }
   for (guint i = 0; i < runs->len; i++)
     {
       DpsRunRecord *run = g_ptr_array_index (runs, i);
+      g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, run->id);
       g_autofree char *started = format_local (run->started_at);
       double seconds = run->finished_at > 0
                        ? (double) (run->finished_at - run->started_at) / G_USEC_PER_SEC
                        : (double) (g_get_real_time () - run->started_at) / G_USEC_PER_SEC;
+      g_autofree char *duration = g_strdup_printf ("%.1f", seconds);
+      g_autofree char *loaded = g_strdup_printf ("%" G_GINT64_FORMAT, run->rows_loaded);
+      g_autofree char *rejected = g_strdup_printf ("%" G_GINT64_FORMAT, run->rows_rejected);
+      g_autofree char *duplicates = g_strdup_printf ("%" G_GINT64_FORMAT, run->rows_duplicate);
+      const char *row[N_COLUMNS] = {
+        id, started, duration, run->kind, dps_run_status_get_label (run->status),
+        loaded, rejected, duplicates, run->source,
+      };
 
-      g_print ("%6" G_GINT64_FORMAT "  %-19s  %8.1f  %-9s  %-11s  %10" G_GINT64_FORMAT
-               "  %9" G_GINT64_FORMAT "  %9" G_GINT64_FORMAT "  %s\n",
-               run->id, started, seconds, run->kind, dps_run_status_get_label (run->status),
-               run->rows_loaded, run->rows_rejected, run->rows_duplicate, run->source);
+      print_row (row);
       if (verbose)
         {
           if (run->error != NULL)

@@ -55,8 +55,11 @@ print_breakdown (const Section *section,
       const DpsBreakdownItem *item = dps_breakdown_get_item (breakdown, i);
       g_autofree char *count = dps_cli_format_count (item->agg.count);
       g_autofree char *amount = dps_cli_format_amount (item->agg.amount_cents);
+      g_autofree char *key_cell = dps_cli_pad (item->key, -22);
+      g_autofree char *count_cell = dps_cli_pad (count, 12);
+      g_autofree char *amount_cell = dps_cli_pad (amount, 18);
 
-      g_print ("  %-22s %12s  %18s EUR\n", item->key, count, amount);
+      g_print ("  %s %s  %s EUR\n", key_cell, count_cell, amount_cell);
     }
 }
 
@@ -170,7 +173,10 @@ dps_cli_stats (int    argc,
       g_autofree char *approved = dps_cli_format_count (kpis.total.approved_count);
       g_autofree char *rejected = dps_cli_format_count (kpis.rejected);
       g_autofree char *duplicates = dps_cli_format_count (kpis.duplicates);
-      g_autofree char *filter_text = dps_filter_to_string (filter);
+      /* The filter's own description is technical (column names and
+       * values), except when there is nothing to describe. */
+      g_autofree char *filter_text = dps_filter_is_empty (filter) ? g_strdup (_("all transactions"))
+                                                                  : dps_filter_to_string (filter);
 
       g_print (_("Database        %s (%s)\n"), info.display_name, info.backend);
       g_print (_("Filter          %s\n"), filter_text);

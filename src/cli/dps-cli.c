@@ -38,7 +38,9 @@ print_usage (FILE *out)
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     fprintf (out, "  %-10s %s\n", commands[i].name, _(commands[i].summary));
   fprintf (out, "\n%s\n", _("Every command takes --db URI (or the DPS_DB variable) to choose a database:"));
-  fprintf (out, "  sqlite:///path/file.db, postgresql://user@host/db, \"host=… dbname=…\"\n");
+  /* Translators: examples of database URIs; translate only the placeholders
+   * "path/file", "user", "host" and "db". */
+  fprintf (out, "%s\n", _("  sqlite:///path/file.db, postgresql://user@host/db, \"host=… dbname=…\""));
   fprintf (out, _("The default is %s\n"), uri);
   fprintf (out, "\n%s\n", _("Run “dps COMMAND --help” for a command's options and examples."));
 }
@@ -48,9 +50,14 @@ main (int   argc,
       char *argv[])
 {
   const char *name;
+  const char *localedir = g_getenv ("DPS_TEST_LOCALEDIR");
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* The catalogs are installed under the prefix; a build tree can point
+   * at its own (meson builds them in po/ of the build folder). */
+  if (localedir == NULL || localedir[0] == '\0')
+    localedir = LOCALEDIR;
+  bindtextdomain (GETTEXT_PACKAGE, localedir);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
   g_set_prgname ("dps");

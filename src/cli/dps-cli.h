@@ -75,6 +75,11 @@ void           dps_cli_progress_finish    (DpsCliProgress *self);
 void           dps_cli_progress_free      (DpsCliProgress *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DpsCliProgress, dps_cli_progress_free)
 
+/* @text padded with spaces to @width characters, on the left when @width
+ * is positive (like "%5s"), on the right when negative (like "%-5s"). */
+char          *dps_cli_pad                (const char  *text,
+                                           int          width);
+
 /* Thousands separators of the user's locale. */
 char          *dps_cli_format_count       (gint64       value);
 char          *dps_cli_format_amount      (gint64       cents);

@@ -712,11 +712,19 @@ static char *
 stage_timings_json (DpsEngine *self,
                     double     wall)
 {
-  return g_strdup_printf ("{\"read\":%.3f,\"transform\":%.3f,\"write\":%.3f,\"wall\":%.3f}",
-                          (double) GET_US (self->read_us) / G_USEC_PER_SEC,
-                          (double) GET_US (self->transform_us) / G_USEC_PER_SEC,
-                          (double) GET_US (self->write_us) / G_USEC_PER_SEC,
-                          wall);
+  char read_s[G_ASCII_DTOSTR_BUF_SIZE];
+  char transform_s[G_ASCII_DTOSTR_BUF_SIZE];
+  char write_s[G_ASCII_DTOSTR_BUF_SIZE];
+  char wall_s[G_ASCII_DTOSTR_BUF_SIZE];
+
+  /* JSON numbers take a decimal point, whatever LC_NUMERIC says. */
+  g_ascii_formatd (read_s, sizeof read_s, "%.3f", (double) GET_US (self->read_us) / G_USEC_PER_SEC);
+  g_ascii_formatd (transform_s, sizeof transform_s, "%.3f",
+                   (double) GET_US (self->transform_us) / G_USEC_PER_SEC);
+  g_ascii_formatd (write_s, sizeof write_s, "%.3f", (double) GET_US (self->write_us) / G_USEC_PER_SEC);
+  g_ascii_formatd (wall_s, sizeof wall_s, "%.3f", wall);
+  return g_strdup_printf ("{\"read\":%s,\"transform\":%s,\"write\":%s,\"wall\":%s}",
+                          read_s, transform_s, write_s, wall_s);
 }
 
 static void

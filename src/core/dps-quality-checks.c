@@ -71,8 +71,16 @@ dps_quality_checks_run (DpsRepository                *repository,
   lines = run->rows_loaded + run->rows_rejected + run->rows_duplicate;
   rate = lines > 0 ? (double) run->rows_rejected / (double) lines : 0.0;
   passed = rate <= options->max_reject_rate;
-  detail = g_strdup_printf ("%.2f %% of %" G_GINT64_FORMAT " lines rejected (limit %.2f %%)",
-                            rate * 100.0, lines, options->max_reject_rate * 100.0);
+  {
+    char share[G_ASCII_DTOSTR_BUF_SIZE];
+    char limit[G_ASCII_DTOSTR_BUF_SIZE];
+
+    /* Stored data, plain English: the same whatever LC_NUMERIC says. */
+    g_ascii_formatd (share, sizeof share, "%.2f", rate * 100.0);
+    g_ascii_formatd (limit, sizeof limit, "%.2f", options->max_reject_rate * 100.0);
+    detail = g_strdup_printf ("%s %% of %" G_GINT64_FORMAT " lines rejected (limit %s %%)",
+                              share, lines, limit);
+  }
   add_check (builder, "reject_rate", passed, detail);
   all &= passed;
   g_clear_pointer (&detail, g_free);

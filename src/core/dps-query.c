@@ -106,6 +106,31 @@ dps_column_get_title (DpsColumn column)
   return g_dgettext (GETTEXT_PACKAGE, column_titles[column]);
 }
 
+DpsSortKey
+dps_sort_key_for_column (DpsColumn column)
+{
+  switch (column)
+    {
+    case DPS_COLUMN_TRANSACTION_ID:  return DPS_SORT_TRANSACTION_ID;
+    case DPS_COLUMN_EVENT_TS:
+    case DPS_COLUMN_EVENT_DATE:      return DPS_SORT_EVENT_TS;
+    case DPS_COLUMN_EVENT_HOUR:      return DPS_SORT_EVENT_HOUR;
+    case DPS_COLUMN_EVENT_DAYOFWEEK: return DPS_SORT_EVENT_DAYOFWEEK;
+    case DPS_COLUMN_USER_ID:         return DPS_SORT_USER_ID;
+    case DPS_COLUMN_AMOUNT:
+    case DPS_COLUMN_AMOUNT_BUCKET:   return DPS_SORT_AMOUNT;
+    case DPS_COLUMN_MERCHANT:        return DPS_SORT_MERCHANT;
+    case DPS_COLUMN_CATEGORY:        return DPS_SORT_CATEGORY;
+    case DPS_COLUMN_CITY:            return DPS_SORT_CITY;
+    case DPS_COLUMN_STATUS:          return DPS_SORT_STATUS;
+    case DPS_COLUMN_PAYMENT_METHOD:  return DPS_SORT_PAYMENT_METHOD;
+    case DPS_COLUMN_CURRENCY:        return DPS_SORT_CURRENCY;
+    case DPS_COLUMN_INGESTED_AT:     return DPS_SORT_INGESTED_AT;
+    default:
+      g_return_val_if_reached (DPS_SORT_EVENT_TS);
+    }
+}
+
 double
 dps_aggregate_get_average (const DpsAggregate *agg)
 {

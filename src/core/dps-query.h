@@ -127,12 +127,20 @@ typedef enum {
   DPS_SORT_STATUS,
   DPS_SORT_PAYMENT_METHOD,
   DPS_SORT_TRANSACTION_ID,
+  DPS_SORT_EVENT_HOUR,
+  DPS_SORT_EVENT_DAYOFWEEK,
+  DPS_SORT_CURRENCY,
 } DpsSortKey;
+#define DPS_N_SORT_KEYS (DPS_SORT_CURRENCY + 1)
 
 typedef struct {
   DpsSortKey key;
   gboolean   descending;
 } DpsSort;
+
+/* The sort key that orders rows by @column (event_date by event_ts and
+ * amount_bucket by amount, which order them the same way). */
+DpsSortKey   dps_sort_key_for_column (DpsColumn   column);
 
 /* A stored transaction as listed in the table: the record plus where and
  * when it was stored. payload is NULL in pages and cursors (fetched with

@@ -60,6 +60,11 @@ struct _DpsRepositoryClass
   gboolean     (*rebuild_rollups)  (DpsRepository *self, GCancellable *cancellable,
                                     GError **error);
   gboolean     (*count_null_keys)  (DpsRepository *self, gint64 *out_count, GError **error);
+
+  /* Optional: the base class counts by reading pages when NULL. */
+  gboolean     (*count_rows_before)(DpsRepository *self, DpsFilter *filter, const DpsSort *sort,
+                                    const DpsRow *row, guint64 *out_count,
+                                    GCancellable *cancellable, GError **error);
 };
 
 /* For backends: set once while opening. */

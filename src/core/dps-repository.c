@@ -507,6 +507,63 @@ dps_repository_foreach_row (DpsRepository  *self,
                                                        cancellable, error);
 }
 
+/* For backends without a count query of their own: reads the rows
+ * before @row backwards, a page at a time (the lock is already held). */
+static gboolean
+count_rows_before_by_pages (DpsRepository  *self,
+                            DpsFilter      *filter,
+                            const DpsSort  *sort,
+                            const DpsRow   *row,
+                            guint64        *out_count,
+                            GCancellable   *cancellable,
+                            GError        **error)
+{
+  DpsRepositoryClass *klass = DPS_REPOSITORY_GET_CLASS (self);
+  g_autoptr(DpsRow) cursor = dps_row_copy (row);
+  guint64 count = 0;
+
+  for (;;)
+    {
+      DpsPageRequest request = { cursor, TRUE, 0, 10000 };
+      g_autoptr(GPtrArray) rows = klass->query_page (self, filter, sort, &request,
+                                                     cancellable, error);
+
+      if (rows == NULL)
+        return FALSE;
+      count += rows->len;
+      if (rows->len < request.limit)
+        break;
+      /* Returned in sort order: the first is the earliest. */
+      g_clear_pointer (&cursor, dps_row_free);
+      cursor = dps_row_copy (g_ptr_array_index (rows, 0));
+    }
+  *out_count = count;
+  return TRUE;
+}
+
+gboolean
+dps_repository_count_rows_before (DpsRepository  *self,
+                                  DpsFilter      *filter,
+                                  const DpsSort  *sort,
+                                  const DpsRow   *row,
+                                  guint64        *out_count,
+                                  GCancellable   *cancellable,
+                                  GError        **error)
+{
+  DpsRepositoryClass *klass;
+
+  g_return_val_if_fail (DPS_IS_REPOSITORY (self), FALSE);
+  g_return_val_if_fail (DPS_IS_FILTER (filter), FALSE);
+  g_return_val_if_fail (sort != NULL, FALSE);
+  g_return_val_if_fail (row != NULL, FALSE);
+  g_return_val_if_fail (out_count != NULL, FALSE);
+  LOCKED (self);
+  klass = DPS_REPOSITORY_GET_CLASS (self);
+  if (klass->count_rows_before == NULL)
+    return count_rows_before_by_pages (self, filter, sort, row, out_count, cancellable, error);
+  return klass->count_rows_before (self, filter, sort, row, out_count, cancellable, error);
+}
+
 gboolean
 dps_repository_get_row (DpsRepository  *self,
                         const guint8    id[16],

@@ -196,6 +196,16 @@ gboolean         dps_repository_foreach_row       (DpsRepository           *self
                                                    gpointer                 user_data,
                                                    GCancellable            *cancellable,
                                                    GError                 **error);
+/* How many rows matching @filter come before @row in @sort order (ties
+ * in storage order, as pages have them): the position @row has, or would
+ * have, in the listing. Only @row's sort value and row_id are read. */
+gboolean         dps_repository_count_rows_before (DpsRepository           *self,
+                                                   DpsFilter               *filter,
+                                                   const DpsSort           *sort,
+                                                   const DpsRow            *row,
+                                                   guint64                 *out_count,
+                                                   GCancellable            *cancellable,
+                                                   GError                 **error);
 /* One row by id, with payload and source position; NULL in *out if absent. */
 gboolean         dps_repository_get_row           (DpsRepository           *self,
                                                    const guint8             id[16],

@@ -426,6 +426,9 @@ dps_sql_sort_column (DpsSortKey key)
     case DPS_SORT_STATUS:         return "status";
     case DPS_SORT_PAYMENT_METHOD: return "payment_method";
     case DPS_SORT_TRANSACTION_ID: return "tx_key";
+    case DPS_SORT_EVENT_HOUR:     return "event_hour";
+    case DPS_SORT_EVENT_DAYOFWEEK:return "event_dow";
+    case DPS_SORT_CURRENCY:       return "currency";
     default:
       g_return_val_if_reached ("id");
     }

@@ -1474,6 +1474,9 @@ sort_index (DpsSortKey key)
     case DPS_SORT_CITY:
     case DPS_SORT_STATUS:
     case DPS_SORT_PAYMENT_METHOD:
+    case DPS_SORT_EVENT_HOUR:
+    case DPS_SORT_EVENT_DAYOFWEEK:
+    case DPS_SORT_CURRENCY:
     default:
       return NULL;
     }
@@ -1498,9 +1501,33 @@ bind_sort_value (DpsSqlBuilder *b,
     case DPS_SORT_STATUS:         dps_sql_param_int (b, tx->status); break;
     case DPS_SORT_PAYMENT_METHOD: dps_sql_param_int (b, tx->payment_method); break;
     case DPS_SORT_TRANSACTION_ID: dps_sql_param_int (b, dps_uuid_to_key (tx->id)); break;
+    case DPS_SORT_EVENT_HOUR:     dps_sql_param_int (b, tx->event_hour); break;
+    case DPS_SORT_EVENT_DAYOFWEEK:dps_sql_param_int (b, tx->event_dayofweek); break;
+    case DPS_SORT_CURRENCY:       dps_sql_param_text (b, tx->currency); break;
     default:
       g_assert_not_reached ();
     }
+}
+
+/* " AND (<key>, id) > (<row's key>, <row's id>)": the rows after @row in
+ * ascending order, or before it (<) when @descending. */
+static void
+append_keyset (DpsSqlBuilder *b,
+               DpsSortKey     key,
+               const DpsRow  *row,
+               gboolean       descending)
+{
+  if (key == DPS_SORT_INGESTED_AT)
+    {
+      dps_sql_append_printf (b, " AND id %s ", descending ? "<" : ">");
+      dps_sql_param_int (b, row->row_id);
+      return;
+    }
+  dps_sql_append_printf (b, " AND (%s, id) %s (", dps_sql_sort_column (key), descending ? "<" : ">");
+  bind_sort_value (b, key, row);
+  dps_sql_append (b, ", ");
+  dps_sql_param_int (b, row->row_id);
+  dps_sql_append (b, ")");
 }
 
 /* SELECT … FROM transactions [INDEXED BY …] WHERE <filter> [keyset]
@@ -1524,21 +1551,7 @@ build_row_query (DpsSqlBuilder        *b,
   dps_sql_append_filter (b, filter, DPS_SQL_TARGET_BASE);
 
   if (after != NULL)
-    {
-      if (sort->key == DPS_SORT_INGESTED_AT)
-        {
-          dps_sql_append_printf (b, " AND id %s ", descending ? "<" : ">");
-          dps_sql_param_int (b, after->row_id);
-        }
-      else
-        {
-          dps_sql_append_printf (b, " AND (%s, id) %s (", column, descending ? "<" : ">");
-          bind_sort_value (b, sort->key, after);
-          dps_sql_append (b, ", ");
-          dps_sql_param_int (b, after->row_id);
-          dps_sql_append (b, ")");
-        }
-    }
+    append_keyset (b, sort->key, after, descending);
 
   if (sort->key == DPS_SORT_INGESTED_AT)
     dps_sql_append_printf (b, " ORDER BY id %s", dir);
@@ -1599,6 +1612,44 @@ dps_sqlite_repository_query_page (DpsRepository         *repository,
         }
     }
   return g_steal_pointer (&rows);
+}
+
+static gboolean
+dps_sqlite_repository_count_rows_before (DpsRepository  *repository,
+                                         DpsFilter      *filter,
+                                         const DpsSort  *sort,
+                                         const DpsRow   *row,
+                                         guint64        *out_count,
+                                         GCancellable   *cancellable,
+                                         GError        **error)
+{
+  DpsSqliteRepository *self = DPS_SQLITE_REPOSITORY (repository);
+  const char *index = sort_index (sort->key);
+  g_auto(DpsSqlBuilder) b = { 0 };
+  sqlite3_stmt *stmt;
+  int rc;
+  WITH_CANCELLABLE (self, cancellable);
+
+  /* The rows "after" @row when reading backwards are those before it;
+   * the sort index makes this a range count. */
+  dps_sql_builder_init (&b, DPS_SQL_DIALECT_SQLITE);
+  dps_sql_append (&b, "SELECT count(*) FROM transactions");
+  if (index != NULL)
+    dps_sql_append_printf (&b, " INDEXED BY %s", index);
+  dps_sql_append (&b, " WHERE 1");
+  dps_sql_append_filter (&b, filter, DPS_SQL_TARGET_BASE);
+  append_keyset (&b, sort->key, row, !sort->descending);
+
+  stmt = prepare_built (self, &b, error);
+  if (stmt == NULL)
+    return FALSE;
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *out_count = (guint64) sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW)
+    return set_error (self, rc, error, _("read transactions"));
+  return TRUE;
 }
 
 static gboolean
@@ -2128,6 +2179,7 @@ dps_sqlite_repository_class_init (DpsSqliteRepositoryClass *klass)
   repository_class->count_rows = dps_sqlite_repository_count_rows;
   repository_class->query_page = dps_sqlite_repository_query_page;
   repository_class->foreach_row = dps_sqlite_repository_foreach_row;
+  repository_class->count_rows_before = dps_sqlite_repository_count_rows_before;
   repository_class->get_row = dps_sqlite_repository_get_row;
   repository_class->count_rejects = dps_sqlite_repository_count_rejects;
   repository_class->list_rejects = dps_sqlite_repository_list_rejects;

@@ -442,3 +442,44 @@ dps_dialogs_respond (GtkWidget  *widget,
   gtk_window_destroy (GTK_WINDOW (widget));
 #endif
 }
+
+AdwToast *
+dps_dialogs_toast_new (const char *title)
+{
+#if ADW_CHECK_VERSION (1, 4, 0)
+  AdwToast *toast = adw_toast_new (title);
+
+  adw_toast_set_use_markup (toast, FALSE);
+  return toast;
+#else
+  g_autofree char *escaped = g_markup_escape_text (title, -1);
+
+  return adw_toast_new (escaped);
+#endif
+}
+
+void
+dps_dialogs_add_toast (GtkWidget *widget,
+                       AdwToast  *toast)
+{
+  AdwToastOverlay *overlay = NULL;
+
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+  g_return_if_fail (ADW_IS_TOAST (toast));
+
+  for (GtkWidget *w = widget; w != NULL; w = gtk_widget_get_parent (w))
+    if (ADW_IS_TOAST_OVERLAY (w))
+      overlay = ADW_TOAST_OVERLAY (w);
+  if (overlay != NULL)
+    adw_toast_overlay_add_toast (overlay, toast);
+  else
+    g_object_unref (toast);
+}
+
+char *
+dps_dialogs_dup_first_path (GPtrArray *files)
+{
+  g_return_val_if_fail (files != NULL, NULL);
+
+  return files->len > 0 ? g_file_get_path (g_ptr_array_index (files, 0)) : NULL;
+}

@@ -20,6 +20,9 @@ typedef enum {
 /* @files holds GFile*; it is empty when the user cancelled. */
 typedef void (*DpsFilesChosenFunc) (GObject   *owner,
                                     GPtrArray *files);
+/* The local path of the first of @files, or NULL when the user
+ * cancelled or chose a file that is not local. */
+char *dps_dialogs_dup_first_path (GPtrArray *files);
 
 void dps_dialogs_open_files    (GtkWindow          *parent,
                                 const char         *title,
@@ -73,6 +76,13 @@ GtkWidget *dps_dialogs_choose  (GtkWidget          *parent,
 GtkWidget *dps_dialogs_show_error (GtkWidget        *parent,
                                 const char         *heading,
                                 const char         *body);
+
+/* A toast showing @title as written: file names may hold '&' or '<'. */
+AdwToast   *dps_dialogs_toast_new   (const char    *title);
+/* Shows @toast in the outermost AdwToastOverlay holding @widget (or
+ * @widget itself when it is one): a view's toasts show in its window. */
+void        dps_dialogs_add_toast   (GtkWidget     *widget,
+                                     AdwToast      *toast);
 
 /* Heading and body of a message dialog made by this module, for tests
  * and accessibility checks; NULL when @widget is not one. */

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "dps-duplicate-item.h"
-#include "dps-gui-format.h"
+#include "dps-format.h"
 
 struct _DpsDuplicateItem
 {
@@ -58,13 +58,13 @@ dps_duplicate_item_get_property (GObject    *object,
       }
       break;
     case PROP_ARRIVALS_TEXT:
-      g_value_take_string (value, dps_gui_format_count (self->info->arrivals));
+      g_value_take_string (value, dps_format_count (self->info->arrivals));
       break;
     case PROP_FIRST_SEEN_TEXT:
-      g_value_take_string (value, dps_gui_format_time (self->info->first_seen));
+      g_value_take_string (value, dps_format_local_date_time (self->info->first_seen));
       break;
     case PROP_LAST_SEEN_TEXT:
-      g_value_take_string (value, dps_gui_format_time (self->info->last_seen));
+      g_value_take_string (value, dps_format_local_date_time (self->info->last_seen));
       break;
     case PROP_SOURCE_TEXT:
       {

@@ -242,11 +242,8 @@ static void
 file_chosen_cb (GObject   *owner,
                 GPtrArray *files)
 {
-  g_autofree char *path = NULL;
+  g_autofree char *path = dps_dialogs_dup_first_path (files);
 
-  if (files->len == 0)
-    return;
-  path = g_file_get_path (g_ptr_array_index (files, 0));
   if (path != NULL)
     set_path (DPS_EXPORT_DIALOG (owner), path);
 }

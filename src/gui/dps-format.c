@@ -192,6 +192,15 @@ dps_format_percent (double ratio,
 }
 
 char *
+dps_format_share (gint64 part,
+                  gint64 whole)
+{
+  if (whole <= 0)
+    return g_strdup ("—");
+  return dps_format_percent ((double) part / (double) whole, 1);
+}
+
+char *
 dps_format_size (gint64 bytes)
 {
   return g_format_size ((guint64) MAX (bytes, 0));
@@ -240,6 +249,16 @@ dps_format_local_date (gint64 usec_utc)
 }
 
 char *
+dps_format_local_time (gint64 usec_utc)
+{
+  g_autoptr(GDateTime) local = local_date_time (usec_utc);
+
+  if (local == NULL)
+    return g_strdup ("—");
+  return g_date_time_format (local, "%X");
+}
+
+char *
 dps_format_duration (double seconds)
 {
   gint64 total;
@@ -248,11 +267,28 @@ dps_format_duration (double seconds)
     return g_strdup ("—");
   total = (gint64) llround (seconds);
   if (total < 60)
-    /* TRANSLATORS: a duration in seconds */
-    return g_strdup_printf (_("%d s"), (int) total);
+    {
+      /* Short runs and stages keep a tenth of a second. */
+      g_autofree char *number = dps_format_decimal (seconds, seconds < 9.95 ? 1 : 0);
+
+      /* TRANSLATORS: a duration in seconds; %s is the number */
+      return g_strdup_printf (_("%s s"), number);
+    }
   if (total < 3600)
     /* TRANSLATORS: a duration in minutes and seconds */
     return g_strdup_printf (_("%d min %02d s"), (int) (total / 60), (int) (total % 60));
   /* TRANSLATORS: a duration in hours and minutes */
   return g_strdup_printf (_("%d h %02d min"), (int) (total / 3600), (int) (total % 3600 / 60));
+}
+
+char *
+dps_format_rate (double per_second)
+{
+  g_autofree char *number = NULL;
+
+  if (!isfinite (per_second) || per_second < 0)
+    per_second = 0;
+  number = dps_format_decimal (per_second, per_second > 0 && per_second < 9.95 ? 1 : 0);
+  /* TRANSLATORS: a rate, in records per second; %s is the number */
+  return g_strdup_printf (_("%s/s"), number);
 }

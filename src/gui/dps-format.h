@@ -20,14 +20,23 @@ char *dps_format_amount      (gint64  cents);
 /* 0.025 → "2,5 %" / "2.5%" with @digits decimals. */
 char *dps_format_percent     (double  ratio,
                               guint   digits);
+/* @part as a share of @whole with one decimal, "12.5%"; "—" when
+ * @whole is 0. */
+char *dps_format_share       (gint64  part,
+                              gint64  whole);
 /* Sizes in bytes: "12.3 MB" (decimal units, as GNOME shows them). */
 char *dps_format_size        (gint64  bytes);
 /* Microseconds UTC → local date and time in the locale's order. */
 char *dps_format_local_date_time   (gint64  usec_utc);
 /* Microseconds UTC → local date only. */
 char *dps_format_local_date        (gint64  usec_utc);
-/* Seconds → "45 s", "3 min 20 s", "2 h 05 min". */
+/* Microseconds UTC → local time of day, in the locale's order. */
+char *dps_format_local_time        (gint64  usec_utc);
+/* Seconds → "4.2 s" (one decimal below 10 s), "45 s", "3 min 20 s",
+ * "2 h 05 min". */
 char *dps_format_duration    (double  seconds);
+/* Records per second: "1,234/s", one decimal below 10: "2.5/s". */
+char *dps_format_rate        (double  per_second);
 
 /* The count ngettext() takes for @n. */
 static inline gulong

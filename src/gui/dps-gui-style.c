@@ -68,3 +68,23 @@ dps_gui_style_set_source (cairo_t       *cr,
 {
   cairo_set_source_rgba (cr, color->red, color->green, color->blue, color->alpha * alpha);
 }
+
+void
+dps_gui_style_draw_text (GtkWidget     *widget,
+                         cairo_t       *cr,
+                         const char    *text,
+                         double         x,
+                         double         y,
+                         double         xalign,
+                         double         yalign,
+                         const GdkRGBA *color,
+                         double         alpha)
+{
+  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (widget, text);
+  int width, height;
+
+  pango_layout_get_pixel_size (layout, &width, &height);
+  cairo_move_to (cr, x - xalign * width, y - yalign * height);
+  dps_gui_style_set_source (cr, color, alpha);
+  pango_cairo_show_layout (cr, layout);
+}

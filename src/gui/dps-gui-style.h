@@ -28,5 +28,17 @@ void     dps_gui_style_reason_color   (DpsRejectReason  reason,
 void     dps_gui_style_set_source     (cairo_t         *cr,
                                        const GdkRGBA   *color,
                                        double           alpha);
+/* Draws @text in @widget's font with its left edge at @x less @xalign
+ * of its width (0 left, 1 right) and its top at @y less @yalign of its
+ * height (0 top, 0.5 centred), in @color times @alpha. */
+void     dps_gui_style_draw_text      (GtkWidget       *widget,
+                                       cairo_t         *cr,
+                                       const char      *text,
+                                       double           x,
+                                       double           y,
+                                       double           xalign,
+                                       double           yalign,
+                                       const GdkRGBA   *color,
+                                       double           alpha);
 
 G_END_DECLS

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "dps-format.h"
 #include "dps-pipeline-controller.h"
 #include "dps-quality-checks.h"
 
@@ -23,12 +24,18 @@ struct _DpsPipelineController
   GCancellable  *schedule_cancellable; /* opening the scheduler's connection */
   char          *schedule_problem;
 
+  GPtrArray     *engines;            /* DpsEngine*: the session's runs it started, going on */
+  char          *status;
+
   /* Scheduler bookkeeping (main thread). */
   gboolean       scheduler_busy;     /* between its run-started and run-finished */
-  guint          timer_id;           /* 1 s while the scheduler is on */
+  guint          tick_id;            /* 1 s while a run or the scheduler goes on */
+  guint          stopping;           /* schedulers still stopping */
   gint64         next_run;
   gint64         loaded_seen;        /* lines the scheduler's engine had done */
   gboolean       running;            /* last notified value of "running" */
+  gboolean       busy;               /* last notified value of "busy" */
+  gboolean       shut_down;          /* nothing starts again */
 };
 
 G_DEFINE_FINAL_TYPE (DpsPipelineController, dps_pipeline_controller, G_TYPE_OBJECT)
@@ -40,13 +47,19 @@ enum {
   PROP_SCHEDULE_ACTIVE,
   PROP_NEXT_RUN,
   PROP_SCHEDULE_PROBLEM,
+  PROP_STATUS,
+  PROP_BUSY,
   N_PROPS
 };
 
 enum {
   RUN_CHECKED,
+  STOPPING,
   N_SIGNALS
 };
+
+/* Object data on the engines of Run Now: they end once idle. */
+#define RUN_ONCE_KEY "dps-pipeline-run-once"
 
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
@@ -97,31 +110,171 @@ check_job_free (gpointer data)
 
 /* ---------------------------------------------------------------------- */
 
-static void
-engine_options_from_settings (DpsPipelineController *self,
-                              DpsEngineOptions      *options)
-{
-  dps_engine_options_init (options);
-  options->batch_rows = g_settings_get_uint (self->settings, "batch-size");
-  options->batch_interval_ms = g_settings_get_uint (self->settings, "batch-interval-ms");
-}
-
-static guint
-poll_interval (DpsPipelineController *self)
-{
-  return g_settings_get_uint (self->settings, "follow-poll-ms");
-}
+static void update_status (DpsPipelineController *self);
+static void update_tick (DpsPipelineController *self);
 
 static void
 update_running (DpsPipelineController *self)
 {
   gboolean running = dps_pipeline_controller_is_running (self);
+  gboolean busy = dps_pipeline_controller_is_busy (self);
 
   if (running != self->running)
     {
       self->running = running;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
     }
+  if (busy != self->busy)
+    {
+      self->busy = busy;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+    }
+  update_tick (self);
+  update_status (self);
+}
+
+static DpsEngine *
+newest_own_engine (DpsPipelineController *self)
+{
+  return self->engines->len > 0 ? g_ptr_array_index (self->engines, self->engines->len - 1) : NULL;
+}
+
+/* " — 1,200 rows loaded · 300 rows/s" while @engine runs, or what its
+ * last run did once over. */
+static void
+append_progress (GString   *text,
+                 DpsEngine *engine)
+{
+  DpsEngineMetrics m;
+
+  dps_engine_get_metrics (engine, &m);
+  if (m.state == DPS_ENGINE_STATE_RUNNING || m.state == DPS_ENGINE_STATE_WAITING)
+    {
+      g_autofree char *loaded = dps_format_count (m.rows_loaded);
+
+      g_string_append (text, " — ");
+      g_string_append_printf (text,
+                              g_dngettext (GETTEXT_PACKAGE, "%s row loaded", "%s rows loaded",
+                                           dps_format_plural (m.rows_loaded)),
+                              loaded);
+      if (m.state == DPS_ENGINE_STATE_RUNNING && m.rate_recent > 0)
+        {
+          g_autofree char *rate = dps_format_count ((gint64) (m.rate_recent + 0.5));
+
+          g_string_append (text, " · ");
+          g_string_append_printf (text, _("%s rows/s"), rate);
+        }
+      else if (m.state == DPS_ENGINE_STATE_WAITING)
+        {
+          g_string_append (text, " · ");
+          g_string_append (text, _("waiting for new lines"));
+        }
+    }
+  else
+    {
+      g_autoptr(DpsRunRecord) run = dps_engine_dup_run (engine);
+
+      if (run != NULL && run->status == DPS_RUN_STATUS_FAILED && run->error != NULL)
+        {
+          g_string_append (text, " — ");
+          /* TRANSLATORS: %s is the error message of the last run */
+          g_string_append_printf (text, _("last run failed: %s"), run->error);
+        }
+      else if (run != NULL)
+        {
+          g_autofree char *loaded = dps_format_count (run->rows_loaded);
+
+          g_string_append (text, " — ");
+          g_string_append_printf (text,
+                                  g_dngettext (GETTEXT_PACKAGE,
+                                               "last run loaded %s row", "last run loaded %s rows",
+                                               dps_format_plural (run->rows_loaded)),
+                                  loaded);
+        }
+    }
+}
+
+/* One line for people: the newest run this controller started, else
+ * the schedule; NULL when neither goes on. */
+static char *
+describe (DpsPipelineController *self)
+{
+  DpsEngine *engine = newest_own_engine (self);
+  DpsPipelineSchedule schedule = dps_pipeline_controller_get_schedule (self);
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  if (self->shut_down)
+    return NULL;
+
+  if (engine != NULL)
+    {
+      DpsSource *source = dps_engine_get_source (engine);
+      g_autofree char *name = g_path_get_basename (dps_source_get_description (source));
+
+      if (g_strcmp0 (dps_source_get_kind (source), "generator") == 0)
+        /* TRANSLATORS: what the pipeline status bar says while the generator runs */
+        g_string_append (text, _("The live generator"));
+      else if (g_object_get_data (G_OBJECT (engine), RUN_ONCE_KEY) != NULL)
+        /* TRANSLATORS: %s is a file or folder name */
+        g_string_append_printf (text, _("Running the pipeline on “%s”"), name);
+      else
+        /* TRANSLATORS: %s is a file or folder name */
+        g_string_append_printf (text, _("Following “%s”"), name);
+      append_progress (text, engine);
+      return g_string_free (g_steal_pointer (&text), FALSE);
+    }
+
+  if (schedule == DPS_PIPELINE_SCHEDULE_OFF)
+    return NULL;
+  if (self->schedule_problem != NULL)
+    return g_strdup (self->schedule_problem);
+
+  {
+    g_autofree char *path = g_settings_get_string (self->settings, "schedule-source-path");
+    g_autofree char *name = g_path_get_basename (path);
+
+    if (schedule == DPS_PIPELINE_SCHEDULE_INTERVAL)
+      {
+        guint minutes = dps_pipeline_controller_get_interval_minutes (self);
+
+        g_string_append_printf (text,
+                                g_dngettext (GETTEXT_PACKAGE,
+                                             "“%s” every minute", "“%s” every %u minutes",
+                                             minutes),
+                                name, minutes);
+      }
+    else
+      g_string_append_printf (text, _("Following “%s”"), name);
+  }
+
+  if (self->scheduler != NULL)
+    {
+      g_autoptr(DpsEngine) scheduled = dps_scheduler_dup_engine (self->scheduler);
+
+      if (scheduled != NULL)
+        append_progress (text, scheduled);
+    }
+  if (self->next_run > 0)
+    {
+      g_autofree char *at = dps_format_local_time (self->next_run);
+
+      g_string_append (text, " · ");
+      /* TRANSLATORS: %s is a time of day */
+      g_string_append_printf (text, _("next run at %s"), at);
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static void
+update_status (DpsPipelineController *self)
+{
+  g_autofree char *status = describe (self);
+
+  if (g_strcmp0 (status, self->status) == 0)
+    return;
+  g_free (self->status);
+  self->status = g_steal_pointer (&status);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS]);
 }
 
 static void
@@ -194,6 +347,9 @@ scheduler_stopped_cb (GObject      *object,
 {
   DpsPipelineController *self = DPS_PIPELINE_CONTROLLER (object);
 
+  g_assert (self->stopping > 0);
+  self->stopping--;
+  update_running (self);
   /* The last run's end and checks are in the database now. */
   if (self->session != NULL)
     dps_session_data_changed (self->session);
@@ -206,14 +362,17 @@ drop_scheduler (DpsPipelineController *self)
 
   g_cancellable_cancel (self->schedule_cancellable);
   g_clear_object (&self->schedule_cancellable);
-  g_clear_handle_id (&self->timer_id, g_source_remove);
   set_next_run (self, 0);
 
   if (self->scheduler == NULL)
-    return;
+    {
+      update_running (self);
+      return;
+    }
 
   g_signal_handlers_disconnect_by_data (self->scheduler, self);
   /* Stopping joins the scheduler's thread, which may be committing. */
+  self->stopping++;
   task = g_task_new (self, NULL, scheduler_stopped_cb, NULL);
   g_task_set_source_tag (task, drop_scheduler);
   g_task_set_task_data (task, g_steal_pointer (&self->scheduler), g_object_unref);
@@ -225,36 +384,48 @@ drop_scheduler (DpsPipelineController *self)
 }
 
 static gboolean
-schedule_timer_cb (gpointer user_data)
+tick_cb (gpointer user_data)
 {
   DpsPipelineController *self = user_data;
-  g_autoptr(DpsEngine) engine = NULL;
 
-  if (self->scheduler == NULL)
+  if (self->scheduler != NULL)
     {
-      self->timer_id = 0;
-      return G_SOURCE_REMOVE;
-    }
+      g_autoptr(DpsEngine) engine = NULL;
 
-  set_next_run (self, dps_scheduler_get_next_run (self->scheduler));
+      set_next_run (self, dps_scheduler_get_next_run (self->scheduler));
 
-  /* Scheduled runs do not go through the session: tell the views when
-   * they land rows, at most once a second. */
-  engine = dps_scheduler_dup_engine (self->scheduler);
-  if (engine != NULL && self->scheduler_busy)
-    {
-      DpsEngineMetrics m;
-      gint64 done;
-
-      dps_engine_get_metrics (engine, &m);
-      done = m.rows_loaded + m.rows_rejected + m.rows_duplicate;
-      if (done != self->loaded_seen)
+      /* Scheduled runs do not go through the session: tell the views
+       * when they land rows, at most once a second. */
+      engine = dps_scheduler_dup_engine (self->scheduler);
+      if (engine != NULL && self->scheduler_busy)
         {
-          self->loaded_seen = done;
-          dps_session_data_changed (self->session);
+          DpsEngineMetrics m;
+          gint64 done;
+
+          dps_engine_get_metrics (engine, &m);
+          done = m.rows_loaded + m.rows_rejected + m.rows_duplicate;
+          if (done != self->loaded_seen)
+            {
+              self->loaded_seen = done;
+              dps_session_data_changed (self->session);
+            }
         }
     }
+  update_status (self);
   return G_SOURCE_CONTINUE;
+}
+
+/* The status changes with the runs' metrics: sampled every second
+ * while a run or the scheduler goes on. */
+static void
+update_tick (DpsPipelineController *self)
+{
+  gboolean wanted = !self->shut_down && (self->scheduler != NULL || self->engines->len > 0);
+
+  if (wanted && self->tick_id == 0)
+    self->tick_id = g_timeout_add_seconds (1, tick_cb, self);
+  else if (!wanted)
+    g_clear_handle_id (&self->tick_id, g_source_remove);
 }
 
 static void
@@ -278,8 +449,8 @@ scheduled_run_finished_cb (DpsScheduler *scheduler,
   DpsPipelineController *self = user_data;
 
   self->scheduler_busy = FALSE;
-  update_running (self);
   set_next_run (self, dps_scheduler_get_next_run (scheduler));
+  update_running (self);
   dps_session_data_changed (self->session);
   if (run_id > 0)
     g_signal_emit (self, signals[RUN_CHECKED], 0, run_id);
@@ -324,6 +495,7 @@ scheduler_repository_opened_cb (GObject      *object,
       g_autofree char *problem = g_strdup_printf (_("The schedule cannot open the database: %s"),
                                                   error->message);
       set_schedule_problem (self, problem);
+      update_running (self);
       return;
     }
 
@@ -332,22 +504,22 @@ scheduler_repository_opened_cb (GObject      *object,
                  ? DPS_SCHEDULE_CONTINUOUS : DPS_SCHEDULE_INTERVAL;
   options.interval_seconds = dps_pipeline_controller_get_interval_minutes (self) * 60;
   options.max_reject_rate = g_settings_get_double (self->settings, "reject-rate-threshold");
-  engine_options_from_settings (self, &engine_options);
+  dps_pipeline_controller_get_engine_options (self, &engine_options);
 
   spec = g_new0 (SourceSpec, 1);
   spec->path = g_settings_get_string (self->settings, "schedule-source-path");
   spec->max_line_length = engine_options.max_line_length;
-  spec->poll_ms = poll_interval (self);
+  spec->poll_ms = dps_pipeline_controller_get_poll_interval (self);
 
   self->scheduler = dps_scheduler_new (repository, make_scheduled_source, spec, source_spec_free,
                                        &engine_options, &options);
   g_signal_connect (self->scheduler, "run-started", G_CALLBACK (scheduled_run_started_cb), self);
   g_signal_connect (self->scheduler, "run-finished", G_CALLBACK (scheduled_run_finished_cb), self);
   dps_scheduler_start (self->scheduler);
-  self->timer_id = g_timeout_add_seconds (1, schedule_timer_cb, self);
 
   set_schedule_problem (self, NULL);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SCHEDULE_ACTIVE]);
+  update_running (self);
 }
 
 /* Brings the scheduler in line with the settings and the open database. */
@@ -359,20 +531,23 @@ apply_schedule (DpsPipelineController *self)
 
   drop_scheduler (self);
 
-  if (dps_pipeline_controller_get_schedule (self) == DPS_PIPELINE_SCHEDULE_OFF)
+  if (self->shut_down || dps_pipeline_controller_get_schedule (self) == DPS_PIPELINE_SCHEDULE_OFF)
     {
       set_schedule_problem (self, NULL);
+      update_status (self);
       return;
     }
   if (dps_session_get_uri (self->session) == NULL)
     {
       set_schedule_problem (self, _("No database is open"));
+      update_status (self);
       return;
     }
   path = g_settings_get_string (self->settings, "schedule-source-path");
   if (path[0] == '\0')
     {
       set_schedule_problem (self, _("Choose the file or folder the schedule reads"));
+      update_status (self);
       return;
     }
 
@@ -382,6 +557,7 @@ apply_schedule (DpsPipelineController *self)
   g_task_set_source_tag (task, apply_schedule);
   g_task_set_task_data (task, g_object_ref (self->session), g_object_unref);
   g_task_run_in_thread (task, open_scheduler_repository_in_thread);
+  update_running (self);
 }
 
 static void
@@ -389,6 +565,8 @@ schedule_setting_changed_cb (GSettings  *settings,
                              const char *key,
                              gpointer    user_data)
 {
+  /* A dialog writing the three keys at once restarts the scheduler
+   * once: each change cancels the start the one before began. */
   apply_schedule (DPS_PIPELINE_CONTROLLER (user_data));
 }
 
@@ -397,7 +575,13 @@ session_uri_changed_cb (DpsSession *session,
                         GParamSpec *pspec,
                         gpointer    user_data)
 {
-  apply_schedule (DPS_PIPELINE_CONTROLLER (user_data));
+  DpsPipelineController *self = DPS_PIPELINE_CONTROLLER (user_data);
+
+  /* The pipeline belongs to the database it writes to: what it follows
+   * for the one closed stops there. */
+  for (guint i = 0; i < self->engines->len; i++)
+    dps_engine_stop (g_ptr_array_index (self->engines, i));
+  apply_schedule (self);
 }
 
 static void
@@ -471,6 +655,7 @@ session_run_finished_cb (DpsSession *session,
   DpsEngineMetrics metrics;
   CheckJob *job;
 
+  g_ptr_array_remove (self->engines, engine);
   update_running (self);
 
   /* Only loads that went through are checked, as the scheduler does. */
@@ -493,20 +678,42 @@ session_run_finished_cb (DpsSession *session,
 /* ---------------------------------------------------------------------- */
 /* starting runs                                                          */
 
+/* @path followed as it grows: a JSON Lines file, or a folder of them. */
+static DpsSource *
+new_follow_source (DpsPipelineController *self,
+                   const char            *path)
+{
+  DpsEngineOptions options;
+
+  dps_pipeline_controller_get_engine_options (self, &options);
+  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+    return dps_folder_source_new (path, options.max_line_length,
+                                  dps_pipeline_controller_get_poll_interval (self));
+  return dps_file_source_new (path, TRUE, options.max_line_length,
+                              dps_pipeline_controller_get_poll_interval (self));
+}
+
 static void
 run_started_cb (GObject      *object,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  DpsPipelineController *self = g_task_get_source_object (task);
   GError *error = NULL;
   DpsEngine *engine = dps_session_start_run_finish (DPS_SESSION (object), result, &error);
 
   if (engine == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, engine, g_object_unref);
-  update_running (g_task_get_source_object (task));
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (g_task_get_task_data (task) != NULL)
+    g_object_set_data (G_OBJECT (engine), RUN_ONCE_KEY, GINT_TO_POINTER (TRUE));
+  /* Its "run-finished" comes later, from the main loop. */
+  g_ptr_array_add (self->engines, g_object_ref (engine));
+  update_running (self);
+  g_task_return_pointer (task, engine, g_object_unref);
 }
 
 static void
@@ -517,8 +724,9 @@ start_source (DpsPipelineController *self,
 {
   DpsEngineOptions options;
 
-  engine_options_from_settings (self, &options);
+  dps_pipeline_controller_get_engine_options (self, &options);
   options.stop_when_idle = stop_when_idle;
+  g_task_set_task_data (task, GINT_TO_POINTER (stop_when_idle), NULL);
   dps_session_start_run_async (self->session, source, &options, g_task_get_cancellable (task),
                                run_started_cb, g_object_ref (task));
 }
@@ -545,7 +753,7 @@ dps_pipeline_controller_dispose (GObject *object)
 
   g_cancellable_cancel (self->schedule_cancellable);
   g_clear_object (&self->schedule_cancellable);
-  g_clear_handle_id (&self->timer_id, g_source_remove);
+  g_clear_handle_id (&self->tick_id, g_source_remove);
   if (self->scheduler != NULL)
     {
       /* Going away with the session: stop here, committing what was read. */
@@ -556,6 +764,7 @@ dps_pipeline_controller_dispose (GObject *object)
   if (self->settings != NULL)
     g_signal_handlers_disconnect_by_data (self->settings, self);
   g_clear_object (&self->settings);
+  g_clear_pointer (&self->engines, g_ptr_array_unref);
   if (self->session != NULL)
     {
       g_object_remove_weak_pointer (G_OBJECT (self->session), (gpointer *) &self->session);
@@ -571,6 +780,7 @@ dps_pipeline_controller_finalize (GObject *object)
   DpsPipelineController *self = DPS_PIPELINE_CONTROLLER (object);
 
   g_free (self->schedule_problem);
+  g_free (self->status);
 
   G_OBJECT_CLASS (dps_pipeline_controller_parent_class)->finalize (object);
 }
@@ -628,6 +838,12 @@ dps_pipeline_controller_get_property (GObject    *object,
     case PROP_SCHEDULE_PROBLEM:
       g_value_set_string (value, self->schedule_problem);
       break;
+    case PROP_STATUS:
+      g_value_set_string (value, self->status);
+      break;
+    case PROP_BUSY:
+      g_value_set_boolean (value, dps_pipeline_controller_is_busy (self));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -677,6 +893,12 @@ dps_pipeline_controller_class_init (DpsPipelineControllerClass *klass)
   properties[PROP_SCHEDULE_PROBLEM] =
     g_param_spec_string ("schedule-problem", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_STATUS] =
+    g_param_spec_string ("status", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_BUSY] =
+    g_param_spec_boolean ("busy", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -688,11 +910,23 @@ dps_pipeline_controller_class_init (DpsPipelineControllerClass *klass)
   signals[RUN_CHECKED] = g_signal_new ("run-checked", G_TYPE_FROM_CLASS (klass),
                                        G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                        G_TYPE_NONE, 1, G_TYPE_INT64);
+
+  /**
+   * DpsPipelineController::stopping:
+   *
+   * Stop was asked (or the controller shuts down): every run ends after
+   * committing what it read. Work started elsewhere (an import) stops
+   * with it.
+   */
+  signals[STOPPING] = g_signal_new ("stopping", G_TYPE_FROM_CLASS (klass),
+                                    G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                    G_TYPE_NONE, 0);
 }
 
 static void
 dps_pipeline_controller_init (DpsPipelineController *self)
 {
+  self->engines = g_ptr_array_new_with_free_func (g_object_unref);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -738,7 +972,6 @@ dps_pipeline_controller_follow_async (DpsPipelineController *self,
   g_autoptr(GTask) task = NULL;
   g_autoptr(DpsSource) source = NULL;
   g_autofree char *display = NULL;
-  DpsEngineOptions options;
 
   g_return_if_fail (DPS_IS_PIPELINE_CONTROLLER (self));
   g_return_if_fail (path != NULL);
@@ -762,11 +995,7 @@ dps_pipeline_controller_follow_async (DpsPipelineController *self,
       return;
     }
 
-  engine_options_from_settings (self, &options);
-  if (g_file_test (path, G_FILE_TEST_IS_DIR))
-    source = dps_folder_source_new (path, options.max_line_length, poll_interval (self));
-  else
-    source = dps_file_source_new (path, TRUE, options.max_line_length, poll_interval (self));
+  source = new_follow_source (self, path);
 
   /* While the schedule is off, what was followed last is what it will
    * read; a schedule that is on keeps its own source. */
@@ -825,7 +1054,6 @@ dps_pipeline_controller_run_now_async (DpsPipelineController *self,
   g_autoptr(DpsSource) source = NULL;
   g_autofree char *path = NULL;
   g_autofree char *display = NULL;
-  DpsEngineOptions options;
 
   g_return_if_fail (DPS_IS_PIPELINE_CONTROLLER (self));
 
@@ -856,11 +1084,7 @@ dps_pipeline_controller_run_now_async (DpsPipelineController *self,
       return;
     }
 
-  engine_options_from_settings (self, &options);
-  if (g_file_test (path, G_FILE_TEST_IS_DIR))
-    source = dps_folder_source_new (path, options.max_line_length, poll_interval (self));
-  else
-    source = dps_file_source_new (path, TRUE, options.max_line_length, poll_interval (self));
+  source = new_follow_source (self, path);
   /* Like a scheduled run: what is new, then the run ends. */
   start_source (self, task, source, TRUE);
 }
@@ -879,10 +1103,61 @@ dps_pipeline_controller_stop (DpsPipelineController *self)
 {
   g_return_if_fail (DPS_IS_PIPELINE_CONTROLLER (self));
 
+  g_signal_emit (self, signals[STOPPING], 0);
   if (self->session != NULL)
     dps_session_stop_runs (self->session);
   if (dps_pipeline_controller_get_schedule (self) != DPS_PIPELINE_SCHEDULE_OFF)
     dps_pipeline_controller_set_schedule (self, DPS_PIPELINE_SCHEDULE_OFF);
+}
+
+void
+dps_pipeline_controller_shutdown (DpsPipelineController *self)
+{
+  g_return_if_fail (DPS_IS_PIPELINE_CONTROLLER (self));
+
+  if (self->shut_down)
+    return;
+  self->shut_down = TRUE;
+  g_signal_emit (self, signals[STOPPING], 0);
+  if (self->session != NULL)
+    dps_session_stop_runs (self->session);
+  /* The settings stay: the schedule starts again with the next window. */
+  apply_schedule (self);
+}
+
+gboolean
+dps_pipeline_controller_is_busy (DpsPipelineController *self)
+{
+  g_return_val_if_fail (DPS_IS_PIPELINE_CONTROLLER (self), FALSE);
+
+  return self->engines->len > 0 || self->scheduler != NULL ||
+         self->schedule_cancellable != NULL || self->stopping > 0;
+}
+
+const char *
+dps_pipeline_controller_get_status (DpsPipelineController *self)
+{
+  g_return_val_if_fail (DPS_IS_PIPELINE_CONTROLLER (self), NULL);
+  return self->status;
+}
+
+void
+dps_pipeline_controller_get_engine_options (DpsPipelineController *self,
+                                            DpsEngineOptions      *options)
+{
+  g_return_if_fail (DPS_IS_PIPELINE_CONTROLLER (self));
+  g_return_if_fail (options != NULL);
+
+  dps_engine_options_init (options);
+  options->batch_rows = g_settings_get_uint (self->settings, "batch-size");
+  options->batch_interval_ms = g_settings_get_uint (self->settings, "batch-interval-ms");
+}
+
+guint
+dps_pipeline_controller_get_poll_interval (DpsPipelineController *self)
+{
+  g_return_val_if_fail (DPS_IS_PIPELINE_CONTROLLER (self), 0);
+  return g_settings_get_uint (self->settings, "follow-poll-ms");
 }
 
 gboolean

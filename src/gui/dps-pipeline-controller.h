@@ -18,12 +18,19 @@ typedef enum {
 G_DECLARE_FINAL_TYPE (DpsPipelineController, dps_pipeline_controller, DPS, PIPELINE_CONTROLLER, GObject)
 
 /* What starts and stops the pipeline for the GUI, whichever control the
- * person used (the window's menu or the Pipeline view's buttons): runs
- * of a followed file or folder and of the live generator through the
- * session, the scheduled runs of the GSettings schedule (it owns the
- * DpsScheduler), and the quality checks recorded with every run it did
- * not schedule. One per session: get it with
- * dps_pipeline_controller_get_for_session(). Main thread only. */
+ * person used (the window's Pipeline menu and status bar, the Pipeline
+ * view's buttons, the Schedule dialog): runs of a followed file or
+ * folder and of the live generator through the session, the scheduled
+ * runs of the GSettings schedule ("schedule-mode",
+ * "schedule-interval-minutes", "schedule-source-path"; it owns the one
+ * DpsScheduler), the engine options of the settings ("batch-size",
+ * "batch-interval-ms", "follow-poll-ms"), and the quality checks
+ * recorded with every run it did not schedule. One per session: get it
+ * with dps_pipeline_controller_get_for_session(). Main thread only.
+ *
+ * Properties: "running", "busy", "status", "schedule-active",
+ * "next-run", "schedule-problem". Signals: "run-checked" (run id),
+ * "stopping". */
 
 /* The session's controller, created on first use and kept with it. */
 DpsPipelineController *dps_pipeline_controller_get_for_session (DpsSession *session);
@@ -61,8 +68,25 @@ DpsEngine           *dps_pipeline_controller_start_finish       (DpsPipelineCont
  * nothing starts again by itself. */
 void                 dps_pipeline_controller_stop               (DpsPipelineController *self);
 
+/* Stops every run and the scheduler for good, leaving the settings as
+ * they are: for a window that closes. "busy" turns FALSE once what was
+ * read is committed. */
+void                 dps_pipeline_controller_shutdown           (DpsPipelineController *self);
+
 /* TRUE while a run goes on (the session's or the scheduler's). */
 gboolean             dps_pipeline_controller_is_running         (DpsPipelineController *self);
+/* TRUE while a run it started goes on, or the scheduler is on, starting
+ * or still stopping. */
+gboolean             dps_pipeline_controller_is_busy            (DpsPipelineController *self);
+/* One line for people about what the pipeline does now: what is
+ * followed or generated and what the run did, or the schedule and when
+ * its next run starts; NULL when nothing goes on and the schedule is off. */
+const char          *dps_pipeline_controller_get_status         (DpsPipelineController *self);
+/* The engine options the settings ask for (batch size and interval). */
+void                 dps_pipeline_controller_get_engine_options (DpsPipelineController *self,
+                                                                 DpsEngineOptions      *options);
+/* How often followed files and folders are polled, in milliseconds. */
+guint                dps_pipeline_controller_get_poll_interval  (DpsPipelineController *self);
 /* Running engines: the session's, then the scheduler's; newest last. */
 GPtrArray           *dps_pipeline_controller_list_engines       (DpsPipelineController *self);
 

@@ -7,7 +7,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "dps-gui-format.h"
+#include "dps-format.h"
 #include "dps-gui-style.h"
 #include "dps-pipeline-diagram.h"
 
@@ -231,14 +231,14 @@ lag_text (DpsPipelineDiagram *self)
     return NULL;
   if (g_strcmp0 (self->source_kind, "kafka") == 0)
     {
-      amount = dps_gui_format_count (self->metrics.lag);
+      amount = dps_format_count (self->metrics.lag);
       /* TRANSLATORS: how many records the pipeline is behind a Kafka topic */
       return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Lag: %s record", "Lag: %s records",
                                            (gulong) MIN (self->metrics.lag, G_MAXLONG)), amount);
     }
   if (g_strcmp0 (self->source_kind, "generator") == 0)
     return NULL;
-  amount = g_format_size ((guint64) self->metrics.lag);
+  amount = dps_format_size (self->metrics.lag);
   /* TRANSLATORS: how far behind the end of the file the pipeline is, in bytes */
   return g_strdup_printf (_("Lag: %s"), amount);
 }
@@ -247,7 +247,7 @@ static char *
 rate_text (DpsPipelineDiagram *self,
            double              rate)
 {
-  g_autofree char *value = dps_gui_format_rate (rate);
+  g_autofree char *value = dps_format_rate (rate);
 
   if (self->live)
     return g_steal_pointer (&value);
@@ -258,7 +258,7 @@ rate_text (DpsPipelineDiagram *self,
 static char *
 status_text (DpsPipelineDiagram *self)
 {
-  g_autofree char *duration = dps_gui_format_duration (self->metrics.elapsed_seconds);
+  g_autofree char *duration = dps_format_duration (self->metrics.elapsed_seconds);
 
   if (!self->has_data)
     return g_strdup (_("No run yet. Follow a file or a folder, or start the generator."));
@@ -275,7 +275,7 @@ status_text (DpsPipelineDiagram *self)
 
   if (self->finished_at > 0)
     {
-      g_autofree char *when = dps_gui_format_time (self->finished_at);
+      g_autofree char *when = dps_format_local_date_time (self->finished_at);
 
       /* TRANSLATORS: "Last run: Succeeded at 2026-11-20 14:45:12, in 3 min 12 s" */
       return g_strdup_printf (_("Last run: %s at %s, in %s"),
@@ -294,13 +294,13 @@ update_description (DpsPipelineDiagram *self)
   g_string_append (text, status);
   if (self->has_data)
     {
-      g_autofree char *read = dps_gui_format_count (self->metrics.rows_read);
-      g_autofree char *read_rate = dps_gui_format_rate (self->rates[DPS_PIPELINE_STAGE_SOURCE]);
-      g_autofree char *checked = dps_gui_format_count (stage_count (&self->metrics, DPS_PIPELINE_STAGE_TRANSFORM));
-      g_autofree char *loaded = dps_gui_format_count (self->metrics.rows_loaded);
-      g_autofree char *load_rate = dps_gui_format_rate (self->rates[DPS_PIPELINE_STAGE_DATABASE]);
-      g_autofree char *duplicates = dps_gui_format_count (self->metrics.rows_duplicate);
-      g_autofree char *rejected = dps_gui_format_count (self->metrics.rows_rejected);
+      g_autofree char *read = dps_format_count (self->metrics.rows_read);
+      g_autofree char *read_rate = dps_format_rate (self->rates[DPS_PIPELINE_STAGE_SOURCE]);
+      g_autofree char *checked = dps_format_count (stage_count (&self->metrics, DPS_PIPELINE_STAGE_TRANSFORM));
+      g_autofree char *loaded = dps_format_count (self->metrics.rows_loaded);
+      g_autofree char *load_rate = dps_format_rate (self->rates[DPS_PIPELINE_STAGE_DATABASE]);
+      g_autofree char *duplicates = dps_format_count (self->metrics.rows_duplicate);
+      g_autofree char *rejected = dps_format_count (self->metrics.rows_rejected);
       g_autofree char *lag = lag_text (self);
 
       g_string_append (text, ". ");
@@ -554,10 +554,10 @@ draw_static (DpsPipelineDiagram *self,
   const DpsEngineMetrics *m = &self->metrics;
   Palette p;
   Layout l;
-  g_autofree char *read = dps_gui_format_count (m->rows_read);
-  g_autofree char *checked = dps_gui_format_count (stage_count (m, DPS_PIPELINE_STAGE_TRANSFORM));
-  g_autofree char *loaded = dps_gui_format_count (m->rows_loaded);
-  g_autofree char *rejected = dps_gui_format_count (m->rows_rejected);
+  g_autofree char *read = dps_format_count (m->rows_read);
+  g_autofree char *checked = dps_format_count (stage_count (m, DPS_PIPELINE_STAGE_TRANSFORM));
+  g_autofree char *loaded = dps_format_count (m->rows_loaded);
+  g_autofree char *rejected = dps_format_count (m->rows_rejected);
   g_autofree char *source_rate = rate_text (self, self->rates[DPS_PIPELINE_STAGE_SOURCE]);
   g_autofree char *transform_rate = rate_text (self, self->rates[DPS_PIPELINE_STAGE_TRANSFORM]);
   g_autofree char *database_rate = rate_text (self, self->rates[DPS_PIPELINE_STAGE_DATABASE]);
@@ -576,19 +576,19 @@ draw_static (DpsPipelineDiagram *self,
   compute_layout (width, height, &l);
 
   {
-    g_autofree char *count = dps_gui_format_count (m->rows_duplicate);
+    g_autofree char *count = dps_format_count (m->rows_duplicate);
 
     /* TRANSLATORS: rows that repeated a transaction id already stored */
     duplicates = g_strdup_printf (_("Duplicates: %s"), count);
   }
   if (m->batches > 0)
     {
-      g_autofree char *rows = dps_gui_format_count (m->last_batch_rows);
+      g_autofree char *rows = dps_format_count (m->last_batch_rows);
 
       /* TRANSLATORS: the last batch written: its rows and commit time */
       batch = g_strdup_printf (_("Batch: %s rows in %.0f ms"), rows, m->last_batch_ms);
     }
-  share = dps_gui_format_share (m->rows_rejected, stage_count (m, DPS_PIPELINE_STAGE_TRANSFORM));
+  share = dps_format_share (m->rows_rejected, stage_count (m, DPS_PIPELINE_STAGE_TRANSFORM));
   /* TRANSLATORS: the share of lines rejected, like "1.2 % of lines" */
   share_text = g_strdup_printf (_("%s of lines"), share);
   if (self->source_description != NULL)

@@ -6,7 +6,8 @@
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 
-#include "dps-gui-format.h"
+#include "dps-dialogs.h"
+#include "dps-format.h"
 #include "dps-pipeline-page.h"
 #include "dps-resources.h"
 #include "dps-run-item.h"
@@ -53,7 +54,7 @@ struct _DpsPipelinePage
   DpsEngine             *shown_engine;     /* the run the diagram follows */
   GHashTable            *engine_counts;    /* DpsEngine* → gint64*: lines done at the last sample */
   GCancellable          *cancellable;      /* history loads, runs being started */
-  GtkNativeDialog       *chooser;
+  GSimpleActionGroup    *actions;          /* "pipeline" */
 
   /* Main-thread state. */
   guint                  sample_id;
@@ -91,10 +92,21 @@ static void
 toast (DpsPipelinePage *self,
        const char      *message)
 {
-  AdwToast *t = adw_toast_new (message);
+  AdwToast *t = dps_dialogs_toast_new (message);
 
   adw_toast_set_timeout (t, 6);
-  adw_toast_overlay_add_toast (self->toast_overlay, t);
+  /* In the window, its overlay: seen from every view and the empty state. */
+  dps_dialogs_add_toast (GTK_WIDGET (self->toast_overlay), t);
+}
+
+static void
+set_action_enabled (DpsPipelinePage *self,
+                    const char      *name,
+                    gboolean         enabled)
+{
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self->actions), name);
+
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (action), enabled);
 }
 
 static void
@@ -129,7 +141,7 @@ add_count_fact (GtkListBox *list,
                 const char *title,
                 gint64      value)
 {
-  g_autofree char *text = dps_gui_format_count (value);
+  g_autofree char *text = dps_format_count (value);
 
   add_fact (list, title, text);
 }
@@ -154,7 +166,7 @@ stage_timings_text (const char *json)
 
       if (!json_object_has_member (object, stages[i].key))
         continue;
-      duration = dps_gui_format_duration (json_object_get_double_member (object, stages[i].key));
+      duration = dps_format_duration (json_object_get_double_member (object, stages[i].key));
       if (text->len > 0)
         g_string_append (text, " · ");
       /* TRANSLATORS: time a stage of the pipeline was busy, like "Read 1.2 s" */
@@ -193,19 +205,19 @@ show_details (DpsPipelinePage *self)
   remove_all_rows (self->facts_list);
   add_fact (self->facts_list, _("Source"), run->source != NULL ? run->source : "");
   {
-    g_autofree char *started = dps_gui_format_time (run->started_at);
+    g_autofree char *started = dps_format_local_date_time (run->started_at);
 
     add_fact (self->facts_list, _("Started"), started);
   }
   if (run->finished_at > 0)
     {
-      g_autofree char *finished = dps_gui_format_time (run->finished_at);
+      g_autofree char *finished = dps_format_local_date_time (run->finished_at);
 
       add_fact (self->facts_list, _("Finished"), finished);
     }
   end = run->finished_at > 0 ? run->finished_at : g_get_real_time ();
   {
-    g_autofree char *duration = dps_gui_format_duration ((double) MAX (end - run->started_at, (gint64) 0) /
+    g_autofree char *duration = dps_format_duration ((double) MAX (end - run->started_at, (gint64) 0) /
                                                          G_USEC_PER_SEC);
 
     add_fact (self->facts_list, _("Duration"), duration);
@@ -223,7 +235,7 @@ show_details (DpsPipelinePage *self)
       }
   add_count_fact (self->facts_list, _("Duplicates"), run->rows_duplicate);
   {
-    g_autofree char *size = g_format_size ((guint64) MAX (run->bytes_read, (gint64) 0));
+    g_autofree char *size = dps_format_size (run->bytes_read);
 
     add_fact (self->facts_list, _("Bytes read"), size);
   }
@@ -406,12 +418,12 @@ static void
 update_metric_labels (DpsPipelinePage        *self,
                       const DpsEngineMetrics *m)
 {
-  g_autofree char *rate = dps_gui_format_rate (dps_sample_series_get_last (self->series));
+  g_autofree char *rate = dps_format_rate (dps_sample_series_get_last (self->series));
 
   gtk_label_set_label (self->rate_label, rate);
   if (m != NULL && m->batches > 0)
     {
-      g_autofree char *rows = dps_gui_format_count (m->last_batch_rows);
+      g_autofree char *rows = dps_format_count (m->last_batch_rows);
       /* TRANSLATORS: the size of the last batch written */
       g_autofree char *batch = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s row", "%s rows",
                                                              m->last_batch_rows), rows);
@@ -550,31 +562,42 @@ sample_cb (gpointer user_data)
 static void
 update_actions (DpsPipelinePage *self)
 {
-  GtkWidget *widget = GTK_WIDGET (self);
-  gboolean has_database = dps_session_get_uri (self->session) != NULL;
-  g_autofree char *source = dps_pipeline_controller_dup_schedule_source (self->controller);
-  gboolean scheduled = dps_pipeline_controller_get_schedule (self->controller) != DPS_PIPELINE_SCHEDULE_OFF;
+  gboolean has_database;
+  g_autofree char *source = NULL;
+  gboolean scheduled;
 
-  gtk_widget_action_set_enabled (widget, "pipeline.follow", has_database);
-  gtk_widget_action_set_enabled (widget, "pipeline.follow-folder", has_database);
-  gtk_widget_action_set_enabled (widget, "pipeline.start-generator", has_database);
-  gtk_widget_action_set_enabled (widget, "pipeline.run-now",
-                                 has_database &&
-                                 (dps_pipeline_controller_get_schedule_active (self->controller) ||
-                                  source[0] != '\0'));
-  gtk_widget_action_set_enabled (widget, "pipeline.stop",
-                                 dps_pipeline_controller_is_running (self->controller) || scheduled);
+  if (self->controller == NULL || self->actions == NULL)
+    return;   /* disposed */
+  has_database = dps_session_get_uri (self->session) != NULL;
+  source = dps_pipeline_controller_dup_schedule_source (self->controller);
+  scheduled = dps_pipeline_controller_get_schedule (self->controller) != DPS_PIPELINE_SCHEDULE_OFF;
+
+  set_action_enabled (self, "follow", has_database);
+  set_action_enabled (self, "follow-folder", has_database);
+  set_action_enabled (self, "start-generator", has_database);
+  set_action_enabled (self, "run-now",
+                      has_database &&
+                      (dps_pipeline_controller_get_schedule_active (self->controller) || source[0] != '\0'));
+  set_action_enabled (self, "stop", dps_pipeline_controller_is_running (self->controller) || scheduled);
 }
 
 static void
 update_schedule (DpsPipelinePage *self)
 {
-  DpsPipelineSchedule schedule = dps_pipeline_controller_get_schedule (self->controller);
-  const char *problem = dps_pipeline_controller_get_schedule_problem (self->controller);
-  g_autofree char *source = dps_pipeline_controller_dup_schedule_source (self->controller);
-  g_autofree char *display = source[0] != '\0' ? g_filename_display_name (source) : NULL;
+  DpsPipelineSchedule schedule;
+  const char *problem;
+  g_autofree char *source = NULL;
+  g_autofree char *display = NULL;
   g_autofree char *text = NULL;
-  gint64 next = dps_pipeline_controller_get_next_run (self->controller);
+  gint64 next;
+
+  if (self->controller == NULL)
+    return;   /* disposed */
+  schedule = dps_pipeline_controller_get_schedule (self->controller);
+  problem = dps_pipeline_controller_get_schedule_problem (self->controller);
+  source = dps_pipeline_controller_dup_schedule_source (self->controller);
+  display = source[0] != '\0' ? g_filename_display_name (source) : NULL;
+  next = dps_pipeline_controller_get_next_run (self->controller);
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->interval_spin), schedule == DPS_PIPELINE_SCHEDULE_INTERVAL);
   gtk_widget_set_sensitive (GTK_WIDGET (self->interval_unit_label), schedule == DPS_PIPELINE_SCHEDULE_INTERVAL);
@@ -604,9 +627,7 @@ update_schedule (DpsPipelinePage *self)
 
       if (next > 0)
         {
-          g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (next / G_USEC_PER_SEC);
-          g_autoptr(GDateTime) local = g_date_time_to_local (utc);
-          g_autofree char *when = g_date_time_format (local, "%H:%M:%S");
+          g_autofree char *when = dps_format_local_time (next);
 
           /* TRANSLATORS: "Every 5 minutes from “/data/queue”, next run at 14:05:00" */
           text = g_strdup_printf (_("%s from “%s”, next run at %s"), every, display, when);
@@ -669,31 +690,49 @@ follow (DpsPipelinePage *self,
 }
 
 static void
-chooser_response_cb (GtkNativeDialog *dialog,
-                     int              response,
-                     DpsPipelinePage *self)
+follow_chosen_cb (GObject   *owner,
+                  GPtrArray *files)
 {
-  ChooseFor purpose = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "purpose"));
-  g_autoptr(GFile) file = NULL;
-  g_autofree char *path = NULL;
+  g_autofree char *path = dps_dialogs_dup_first_path (files);
 
-  if (response == GTK_RESPONSE_ACCEPT)
-    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-  if (file != NULL)
-    path = g_file_get_path (file);
-  g_clear_object (&self->chooser);
+  if (path != NULL)
+    follow (DPS_PIPELINE_PAGE (owner), path);
+}
 
-  if (path == NULL)
-    return;
+static void
+schedule_chosen_cb (GObject   *owner,
+                    GPtrArray *files)
+{
+  g_autofree char *path = dps_dialogs_dup_first_path (files);
+
+  if (path != NULL)
+    dps_pipeline_controller_set_schedule_source (DPS_PIPELINE_PAGE (owner)->controller, path);
+}
+
+static void
+choose (DpsPipelinePage *self,
+        ChooseFor        purpose)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWindow *parent = GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL;
+
   switch (purpose)
     {
     case CHOOSE_FOLLOW_FILE:
+      dps_dialogs_open_files (parent, _("Follow a JSON Lines File"), _("_Follow"),
+                              DPS_FILE_KIND_JSONL, FALSE, follow_chosen_cb, G_OBJECT (self));
+      break;
     case CHOOSE_FOLLOW_FOLDER:
-      follow (self, path);
+      dps_dialogs_select_folder (parent, _("Follow a Folder of JSON Lines Files"), _("_Follow"),
+                                 follow_chosen_cb, G_OBJECT (self));
       break;
     case CHOOSE_SCHEDULE_FILE:
+      dps_dialogs_open_files (parent, _("Schedule a File"), _("_Select"),
+                              DPS_FILE_KIND_JSONL, FALSE, schedule_chosen_cb, G_OBJECT (self));
+      break;
     case CHOOSE_SCHEDULE_FOLDER:
-      dps_pipeline_controller_set_schedule_source (self->controller, path);
+      dps_dialogs_select_folder (parent, _("Schedule a Folder"), _("_Select"),
+                                 schedule_chosen_cb, G_OBJECT (self));
       break;
     default:
       g_assert_not_reached ();
@@ -701,100 +740,41 @@ chooser_response_cb (GtkNativeDialog *dialog,
 }
 
 static void
-choose (DpsPipelinePage *self,
-        ChooseFor        purpose)
+follow_action (GSimpleAction *action,
+               GVariant      *parameter,
+               gpointer       user_data)
 {
-  gboolean folder = purpose == CHOOSE_FOLLOW_FOLDER || purpose == CHOOSE_SCHEDULE_FOLDER;
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  const char *title;
-  GtkFileChooserNative *chooser;
-
-  switch (purpose)
-    {
-    case CHOOSE_FOLLOW_FILE:
-      title = _("Follow a File");
-      break;
-    case CHOOSE_FOLLOW_FOLDER:
-      title = _("Follow a Folder");
-      break;
-    case CHOOSE_SCHEDULE_FILE:
-      title = _("Schedule a File");
-      break;
-    case CHOOSE_SCHEDULE_FOLDER:
-    default:
-      title = _("Schedule a Folder");
-      break;
-    }
-
-  if (self->chooser != NULL)
-    gtk_native_dialog_destroy (self->chooser);
-  g_clear_object (&self->chooser);
-
-  chooser = gtk_file_chooser_native_new (title, GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                         folder ? GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER
-                                                : GTK_FILE_CHOOSER_ACTION_OPEN,
-                                         folder ? _("_Select") : _("_Open"), _("_Cancel"));
-  if (!folder)
-    {
-      GtkFileFilter *jsonl = gtk_file_filter_new ();
-      GtkFileFilter *all = gtk_file_filter_new ();
-
-      gtk_file_filter_set_name (jsonl, _("JSON Lines files"));
-      gtk_file_filter_add_pattern (jsonl, "*.jsonl");
-      gtk_file_filter_add_pattern (jsonl, "*.ndjson");
-      gtk_file_filter_add_pattern (jsonl, "*.json");
-      gtk_file_filter_add_mime_type (jsonl, "application/jsonl");
-      gtk_file_filter_add_mime_type (jsonl, "application/x-ndjson");
-      gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), jsonl);
-      gtk_file_filter_set_name (all, _("All files"));
-      gtk_file_filter_add_pattern (all, "*");
-      gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), all);
-      g_object_unref (jsonl);
-      g_object_unref (all);
-    }
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  g_object_set_data (G_OBJECT (chooser), "purpose", GINT_TO_POINTER (purpose));
-  g_signal_connect (chooser, "response", G_CALLBACK (chooser_response_cb), self);
-  self->chooser = GTK_NATIVE_DIALOG (chooser);
-  gtk_native_dialog_show (self->chooser);
-}
-
-static void
-follow_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
-{
-  DpsPipelinePage *self = DPS_PIPELINE_PAGE (widget);
+  DpsPipelinePage *self = user_data;
   const char *path = g_variant_get_string (parameter, NULL);
 
   if (path[0] != '\0')
     follow (self, path);
   else
-    choose (self, g_str_equal (action_name, "pipeline.follow-folder") ? CHOOSE_FOLLOW_FOLDER
-                                                                       : CHOOSE_FOLLOW_FILE);
+    choose (self, g_str_equal (g_action_get_name (G_ACTION (action)), "follow-folder")
+                  ? CHOOSE_FOLLOW_FOLDER : CHOOSE_FOLLOW_FILE);
 }
 
 static void
-schedule_source_action (GtkWidget  *widget,
-                        const char *action_name,
-                        GVariant   *parameter)
+schedule_source_action (GSimpleAction *action,
+                        GVariant      *parameter,
+                        gpointer       user_data)
 {
-  DpsPipelinePage *self = DPS_PIPELINE_PAGE (widget);
+  DpsPipelinePage *self = user_data;
   const char *path = g_variant_get_string (parameter, NULL);
 
   if (path[0] != '\0')
     dps_pipeline_controller_set_schedule_source (self->controller, path);
   else
-    choose (self, g_str_equal (action_name, "pipeline.schedule-folder") ? CHOOSE_SCHEDULE_FOLDER
-                                                                         : CHOOSE_SCHEDULE_FILE);
+    choose (self, g_str_equal (g_action_get_name (G_ACTION (action)), "schedule-folder")
+                  ? CHOOSE_SCHEDULE_FOLDER : CHOOSE_SCHEDULE_FILE);
 }
 
 static void
-start_generator_action (GtkWidget  *widget,
-                        const char *action_name,
-                        GVariant   *parameter)
+start_generator_action (GSimpleAction *action,
+                        GVariant      *parameter,
+                        gpointer       user_data)
 {
-  DpsPipelinePage *self = DPS_PIPELINE_PAGE (widget);
+  DpsPipelinePage *self = user_data;
 
   dps_pipeline_controller_start_generator_async (self->controller,
                                                  gtk_adjustment_get_value (self->rate_adjustment),
@@ -802,26 +782,36 @@ start_generator_action (GtkWidget  *widget,
 }
 
 static void
-run_now_action (GtkWidget  *widget,
-                const char *action_name,
-                GVariant   *parameter)
+run_now_action (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
 {
-  DpsPipelinePage *self = DPS_PIPELINE_PAGE (widget);
+  DpsPipelinePage *self = user_data;
 
   dps_pipeline_controller_run_now_async (self->controller, self->cancellable,
                                          run_started_cb, g_object_ref (self));
 }
 
 static void
-stop_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
+stop_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
 {
-  DpsPipelinePage *self = DPS_PIPELINE_PAGE (widget);
+  DpsPipelinePage *self = user_data;
 
   dps_pipeline_controller_stop (self->controller);
   update_actions (self);
 }
+
+static const GActionEntry page_actions[] = {
+  { "follow", follow_action, "s" },
+  { "follow-folder", follow_action, "s" },
+  { "start-generator", start_generator_action },
+  { "run-now", run_now_action },
+  { "stop", stop_action },
+  { "schedule-file", schedule_source_action, "s" },
+  { "schedule-folder", schedule_source_action, "s" },
+};
 
 /* GSettings "schedule-mode" ↔ the drop-down's position. */
 static gboolean
@@ -958,9 +948,6 @@ dps_pipeline_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->sample_id, g_source_remove);
-  if (self->chooser != NULL)
-    gtk_native_dialog_destroy (self->chooser);
-  g_clear_object (&self->chooser);
   if (self->controller != NULL)
     {
       g_settings_unbind (self->rate_adjustment, "value");
@@ -977,6 +964,13 @@ dps_pipeline_page_dispose (GObject *object)
   g_clear_object (&self->controller);
   g_clear_object (&self->session);
   g_clear_object (&self->cancellable);
+  if (self->actions != NULL)
+    {
+      /* A window may still hold the group: it must not reach this page. */
+      for (guint i = 0; i < G_N_ELEMENTS (page_actions); i++)
+        g_action_map_remove_action (G_ACTION_MAP (self->actions), page_actions[i].name);
+      g_clear_object (&self->actions);
+    }
 
   G_OBJECT_CLASS (dps_pipeline_page_parent_class)->dispose (object);
 }
@@ -1064,20 +1058,19 @@ dps_pipeline_page_class_init (DpsPipelinePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DpsPipelinePage, checks_list);
   gtk_widget_class_bind_template_child (widget_class, DpsPipelinePage, error_box);
   gtk_widget_class_bind_template_child (widget_class, DpsPipelinePage, error_label);
-
-  gtk_widget_class_install_action (widget_class, "pipeline.follow", "s", follow_action);
-  gtk_widget_class_install_action (widget_class, "pipeline.follow-folder", "s", follow_action);
-  gtk_widget_class_install_action (widget_class, "pipeline.start-generator", NULL, start_generator_action);
-  gtk_widget_class_install_action (widget_class, "pipeline.run-now", NULL, run_now_action);
-  gtk_widget_class_install_action (widget_class, "pipeline.stop", NULL, stop_action);
-  gtk_widget_class_install_action (widget_class, "pipeline.schedule-file", "s", schedule_source_action);
-  gtk_widget_class_install_action (widget_class, "pipeline.schedule-folder", "s", schedule_source_action);
 }
 
 static void
 dps_pipeline_page_init (DpsPipelinePage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* A group of its own, so that the window can insert it too and its
+   * menus and shortcuts reach the page's commands. */
+  self->actions = g_simple_action_group_new ();
+  g_action_map_add_action_entries (G_ACTION_MAP (self->actions), page_actions,
+                                   G_N_ELEMENTS (page_actions), self);
+  gtk_widget_insert_action_group (GTK_WIDGET (self), "pipeline", G_ACTION_GROUP (self->actions));
 
   self->cancellable = g_cancellable_new ();
   self->series = dps_sample_series_new (SAMPLE_SECONDS);
@@ -1110,6 +1103,13 @@ dps_pipeline_page_get_diagram (DpsPipelinePage *self)
 {
   g_return_val_if_fail (DPS_IS_PIPELINE_PAGE (self), NULL);
   return self->diagram;
+}
+
+GActionGroup *
+dps_pipeline_page_get_action_group (DpsPipelinePage *self)
+{
+  g_return_val_if_fail (DPS_IS_PIPELINE_PAGE (self), NULL);
+  return G_ACTION_GROUP (self->actions);
 }
 
 GListModel *

@@ -24,6 +24,8 @@ G_DECLARE_FINAL_TYPE (DpsPipelinePage, dps_pipeline_page, DPS, PIPELINE_PAGE, Ad
  *   pipeline.schedule-file (s)   what the schedule reads; "" asks
  *   pipeline.schedule-folder (s) the same, asking for a folder */
 GtkWidget          *dps_pipeline_page_new            (DpsSession      *session);
+/* The "pipeline" actions above, for a window to insert beside its own. */
+GActionGroup       *dps_pipeline_page_get_action_group (DpsPipelinePage *self);
 DpsSession         *dps_pipeline_page_get_session    (DpsPipelinePage *self);
 DpsPipelineDiagram *dps_pipeline_page_get_diagram    (DpsPipelinePage *self);
 /* The run history (DpsRunItem), newest first. */

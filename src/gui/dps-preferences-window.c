@@ -146,12 +146,9 @@ sqlite_chosen (GObject   *owner,
                GPtrArray *files,
                gboolean   create)
 {
-  g_autofree char *path = NULL;
+  g_autofree char *path = dps_dialogs_dup_first_path (files);
   g_autofree char *uri = NULL;
 
-  if (files->len == 0)
-    return;
-  path = g_file_get_path (g_ptr_array_index (files, 0));
   if (path == NULL)
     return;
   uri = g_strconcat ("sqlite://", path, NULL);

@@ -5,8 +5,9 @@
 
 #include <glib/gi18n.h>
 
+#include "dps-dialogs.h"
 #include "dps-duplicate-item.h"
-#include "dps-gui-format.h"
+#include "dps-format.h"
 #include "dps-quality-page.h"
 #include "dps-reject-chart.h"
 #include "dps-reject-item.h"
@@ -50,7 +51,8 @@ struct _DpsQualityPage
   DpsRejectList      *rejects;
   GCancellable       *cancellable;        /* figures being read */
   GCancellable       *export_cancellable;
-  GtkNativeDialog    *chooser;
+  GSimpleActionGroup *actions;            /* "quality" */
+  DpsRejectExportFormat save_format;      /* of the file being chosen */
 
   /* Main-thread state. */
   gint64              from;               /* the filter's period, as last read */
@@ -125,10 +127,24 @@ static void
 toast (DpsQualityPage *self,
        const char     *message)
 {
-  AdwToast *t = adw_toast_new (message);
+  AdwToast *t = dps_dialogs_toast_new (message);
 
   adw_toast_set_timeout (t, 6);
-  adw_toast_overlay_add_toast (self->toast_overlay, t);
+  /* In the window, its overlay: seen from every view. */
+  dps_dialogs_add_toast (GTK_WIDGET (self->toast_overlay), t);
+}
+
+static void
+set_action_enabled (DpsQualityPage *self,
+                    const char     *name,
+                    gboolean        enabled)
+{
+  GAction *action;
+
+  if (self->actions == NULL)
+    return;   /* disposed */
+  action = g_action_map_lookup_action (G_ACTION_MAP (self->actions), name);
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (action), enabled);
 }
 
 static void
@@ -162,25 +178,13 @@ build_query (DpsQualityPage *self,
   query->reasons = reason >= 0 ? DPS_FILTER_MASK (reason) : 0;
 }
 
-static char *
-local_date (gint64 usec)
-{
-  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (usec / G_USEC_PER_SEC);
-  g_autoptr(GDateTime) local = NULL;
-
-  if (utc == NULL)
-    return g_strdup ("–");
-  local = g_date_time_to_local (utc);
-  return g_date_time_format (local, "%Y-%m-%d");
-}
-
 static void
 update_period_label (DpsQualityPage *self)
 {
   g_autofree char *text = NULL;
-  g_autofree char *from = self->from != DPS_FILTER_NO_TIME ? local_date (self->from) : NULL;
+  g_autofree char *from = self->from != DPS_FILTER_NO_TIME ? dps_format_local_date (self->from) : NULL;
   /* The period is half-open: its last day is the one before "to". */
-  g_autofree char *to = self->to != DPS_FILTER_NO_TIME ? local_date (self->to - 1) : NULL;
+  g_autofree char *to = self->to != DPS_FILTER_NO_TIME ? dps_format_local_date (self->to - 1) : NULL;
 
   if (from != NULL && to != NULL)
     /* TRANSLATORS: the period of the shared filter, two dates */
@@ -215,8 +219,8 @@ update_count_label (DpsQualityPage *self)
 {
   guint shown = g_list_model_get_n_items (G_LIST_MODEL (self->rejects));
   gint64 total = MAX (listed_total (self), (gint64) shown);
-  g_autofree char *shown_text = dps_gui_format_count (shown);
-  g_autofree char *total_text = dps_gui_format_count (total);
+  g_autofree char *shown_text = dps_format_count (shown);
+  g_autofree char *total_text = dps_format_count (total);
   g_autofree char *text = NULL;
 
   if (total == 0)
@@ -308,10 +312,10 @@ refreshed_cb (GObject      *object,
 
       dps_reject_chart_set_counts (self->reason_chart, job->by_reason);
       dps_reject_timeline_set_series (self->timeline, job->series);
-      rejects_text = dps_gui_format_count (rejects);
-      loaded_text = dps_gui_format_count (self->loaded);
-      duplicates_text = dps_gui_format_count (job->kpis.duplicates);
-      rate_text = dps_gui_format_share (rejects, self->loaded + rejects);
+      rejects_text = dps_format_count (rejects);
+      loaded_text = dps_format_count (self->loaded);
+      duplicates_text = dps_format_count (job->kpis.duplicates);
+      rate_text = dps_format_share (rejects, self->loaded + rejects);
       gtk_label_set_label (self->rejects_value, rejects_text);
       gtk_label_set_label (self->loaded_value, loaded_text);
       gtk_label_set_label (self->duplicates_value, duplicates_text);
@@ -389,7 +393,7 @@ show_reject (DpsQualityPage *self)
     gtk_label_set_label (self->detail_text, reject->detail != NULL ? reject->detail : "");
 
   position = dps_reject_item_dup_position (item);
-  when = dps_gui_format_time (stored->rejected_at);
+  when = dps_format_local_date_time (stored->rejected_at);
   g_string_append_printf (where, "%s\n%s", dps_reject_item_get_source (item), position);
   g_string_append_c (where, '\n');
   {
@@ -418,8 +422,8 @@ show_reject (DpsQualityPage *self)
   }
   if (reject->raw_size < reject->raw_length)
     {
-      g_autofree char *kept = g_format_size (reject->raw_size);
-      g_autofree char *full = g_format_size (reject->raw_length);
+      g_autofree char *kept = dps_format_size ((gint64) reject->raw_size);
+      g_autofree char *full = dps_format_size ((gint64) reject->raw_length);
       /* TRANSLATORS: a very long rejected line is stored cut */
       g_autofree char *note = g_strdup_printf (_("The first %s of a line of %s are kept."), kept, full);
 
@@ -474,9 +478,9 @@ exported_cb (GObject      *object,
 
   g_clear_object (&self->export_cancellable);
   gtk_stack_set_visible_child_name (self->export_stack, "idle");
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "quality.export-jsonl", TRUE);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "quality.export-csv", TRUE);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "quality.cancel-export", FALSE);
+  set_action_enabled (self, "export-jsonl", TRUE);
+  set_action_enabled (self, "export-csv", TRUE);
+  set_action_enabled (self, "cancel-export", FALSE);
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
@@ -489,7 +493,7 @@ exported_cb (GObject      *object,
     }
   else
     {
-      g_autofree char *count = dps_gui_format_count ((gint64) job->count);
+      g_autofree char *count = dps_format_count ((gint64) job->count);
       /* TRANSLATORS: after an export: how many rejects, and the file's name */
       g_autofree char *message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                                                "Exported %s reject to “%s”",
@@ -521,9 +525,9 @@ export_to (DpsQualityPage        *self,
 
   self->export_cancellable = g_cancellable_new ();
   gtk_stack_set_visible_child_name (self->export_stack, "busy");
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "quality.export-jsonl", FALSE);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "quality.export-csv", FALSE);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "quality.cancel-export", TRUE);
+  set_action_enabled (self, "export-jsonl", FALSE);
+  set_action_enabled (self, "export-csv", FALSE);
+  set_action_enabled (self, "cancel-export", TRUE);
 
   task = g_task_new (NULL, self->export_cancellable, exported_cb, g_object_ref (self));
   g_task_set_source_tag (task, export_to);
@@ -532,90 +536,65 @@ export_to (DpsQualityPage        *self,
 }
 
 static void
-save_response_cb (GtkNativeDialog *dialog,
-                  int              response,
-                  DpsQualityPage  *self)
+save_chosen_cb (GObject   *owner,
+                GPtrArray *files)
 {
-  DpsRejectExportFormat format = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "format"));
-  g_autoptr(GFile) file = NULL;
-  g_autofree char *path = NULL;
+  DpsQualityPage *self = DPS_QUALITY_PAGE (owner);
+  g_autofree char *path = dps_dialogs_dup_first_path (files);
 
-  if (response == GTK_RESPONSE_ACCEPT)
-    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-  if (file != NULL)
-    path = g_file_get_path (file);
-  g_clear_object (&self->chooser);
   if (path != NULL)
-    export_to (self, format, path);
+    export_to (self, self->save_format, path);
 }
 
 static void
-export_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
+export_action (GSimpleAction *action,
+               GVariant      *parameter,
+               gpointer       user_data)
 {
-  DpsQualityPage *self = DPS_QUALITY_PAGE (widget);
-  DpsRejectExportFormat format = g_str_equal (action_name, "quality.export-csv")
+  DpsQualityPage *self = user_data;
+  DpsRejectExportFormat format = g_str_equal (g_action_get_name (G_ACTION (action)), "export-csv")
                                  ? DPS_REJECT_EXPORT_CSV : DPS_REJECT_EXPORT_JSONL;
   const char *path = g_variant_get_string (parameter, NULL);
-  GtkRoot *root = gtk_widget_get_root (widget);
-  GtkFileChooserNative *chooser;
-  GtkFileFilter *filter;
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWindow *parent = GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL;
 
+  self->save_format = format;
   if (path[0] != '\0')
-    {
-      export_to (self, format, path);
-      return;
-    }
-
-  if (self->chooser != NULL)
-    gtk_native_dialog_destroy (self->chooser);
-  g_clear_object (&self->chooser);
-  chooser = gtk_file_chooser_native_new (format == DPS_REJECT_EXPORT_CSV ? _("Export Rejects as CSV")
-                                                                         : _("Export Rejects as JSON Lines"),
-                                         GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
-  filter = gtk_file_filter_new ();
-  if (format == DPS_REJECT_EXPORT_CSV)
-    {
-      gtk_file_filter_set_name (filter, _("CSV files"));
-      gtk_file_filter_add_pattern (filter, "*.csv");
-      /* TRANSLATORS: default file name of a CSV export of rejects */
-      gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), _("rejects.csv"));
-    }
+    export_to (self, format, path);
+  else if (format == DPS_REJECT_EXPORT_CSV)
+    /* TRANSLATORS: default file name of a CSV export of rejects */
+    dps_dialogs_save_file (parent, _("Export Rejects as CSV"), _("_Export"), DPS_FILE_KIND_CSV,
+                           _("rejects.csv"), save_chosen_cb, G_OBJECT (self));
   else
-    {
-      gtk_file_filter_set_name (filter, _("JSON Lines files"));
-      gtk_file_filter_add_pattern (filter, "*.jsonl");
-      /* TRANSLATORS: default file name of a JSON Lines export of rejects */
-      gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), _("rejects.jsonl"));
-    }
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
-  g_object_unref (filter);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  g_object_set_data (G_OBJECT (chooser), "format", GINT_TO_POINTER (format));
-  g_signal_connect (chooser, "response", G_CALLBACK (save_response_cb), self);
-  self->chooser = GTK_NATIVE_DIALOG (chooser);
-  gtk_native_dialog_show (self->chooser);
+    /* TRANSLATORS: default file name of a JSON Lines export of rejects */
+    dps_dialogs_save_file (parent, _("Export Rejects as JSON Lines"), _("_Export"), DPS_FILE_KIND_JSONL,
+                           _("rejects.jsonl"), save_chosen_cb, G_OBJECT (self));
 }
 
 static void
-cancel_export_action (GtkWidget  *widget,
-                      const char *action_name,
-                      GVariant   *parameter)
+cancel_export_action (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
 {
-  DpsQualityPage *self = DPS_QUALITY_PAGE (widget);
+  DpsQualityPage *self = user_data;
 
   g_cancellable_cancel (self->export_cancellable);
 }
 
 static void
-refresh_action (GtkWidget  *widget,
-                const char *action_name,
-                GVariant   *parameter)
+refresh_action (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
 {
-  dps_quality_page_refresh (DPS_QUALITY_PAGE (widget));
+  dps_quality_page_refresh (DPS_QUALITY_PAGE (user_data));
 }
+
+static const GActionEntry page_actions[] = {
+  { "export-jsonl", export_action, "s" },
+  { "export-csv", export_action, "s" },
+  { "cancel-export", cancel_export_action },
+  { "refresh", refresh_action },
+};
 
 /* ---------------------------------------------------------------------- */
 /* signals                                                                */
@@ -735,9 +714,13 @@ dps_quality_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_cancellable_cancel (self->export_cancellable);
-  if (self->chooser != NULL)
-    gtk_native_dialog_destroy (self->chooser);
-  g_clear_object (&self->chooser);
+  if (self->actions != NULL)
+    {
+      /* A window may still hold the group: it must not reach this page. */
+      for (guint i = 0; i < G_N_ELEMENTS (page_actions); i++)
+        g_action_map_remove_action (G_ACTION_MAP (self->actions), page_actions[i].name);
+      g_clear_object (&self->actions);
+    }
 
   /* The template's widgets outlive this: they go with the bin's child. */
   g_signal_handlers_disconnect_by_data (self->rejects_selection, self);
@@ -859,11 +842,6 @@ dps_quality_page_class_init (DpsQualityPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DpsQualityPage, raw_view);
   gtk_widget_class_bind_template_child (widget_class, DpsQualityPage, raw_note);
   gtk_widget_class_bind_template_child (widget_class, DpsQualityPage, duplicates_store);
-
-  gtk_widget_class_install_action (widget_class, "quality.export-jsonl", "s", export_action);
-  gtk_widget_class_install_action (widget_class, "quality.export-csv", "s", export_action);
-  gtk_widget_class_install_action (widget_class, "quality.cancel-export", NULL, cancel_export_action);
-  gtk_widget_class_install_action (widget_class, "quality.refresh", NULL, refresh_action);
 }
 
 static void
@@ -874,7 +852,13 @@ dps_quality_page_init (DpsQualityPage *self)
                               "insert-hyphens", FALSE, NULL);
   self->from = DPS_FILTER_NO_TIME;
   self->to = DPS_FILTER_NO_TIME;
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "quality.cancel-export", FALSE);
+  /* A group of its own, so that the window can insert it too and its
+   * menus and shortcuts reach the page's commands. */
+  self->actions = g_simple_action_group_new ();
+  g_action_map_add_action_entries (G_ACTION_MAP (self->actions), page_actions,
+                                   G_N_ELEMENTS (page_actions), self);
+  gtk_widget_insert_action_group (GTK_WIDGET (self), "quality", G_ACTION_GROUP (self->actions));
+  set_action_enabled (self, "cancel-export", FALSE);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -885,6 +869,13 @@ dps_quality_page_new (DpsSession *session)
 {
   g_return_val_if_fail (DPS_IS_SESSION (session), NULL);
   return g_object_new (DPS_TYPE_QUALITY_PAGE, "session", session, NULL);
+}
+
+GActionGroup *
+dps_quality_page_get_action_group (DpsQualityPage *self)
+{
+  g_return_val_if_fail (DPS_IS_QUALITY_PAGE (self), NULL);
+  return G_ACTION_GROUP (self->actions);
 }
 
 DpsSession *

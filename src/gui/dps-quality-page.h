@@ -20,6 +20,8 @@ G_DECLARE_FINAL_TYPE (DpsQualityPage, dps_quality_page, DPS, QUALITY_PAGE, AdwBi
  *   quality.cancel-export
  *   quality.refresh */
 GtkWidget  *dps_quality_page_new               (DpsSession     *session);
+/* The "quality" actions above, for a window to insert beside its own. */
+GActionGroup *dps_quality_page_get_action_group (DpsQualityPage *self);
 DpsSession *dps_quality_page_get_session       (DpsQualityPage *self);
 /* Reads every figure again (on a worker). */
 void        dps_quality_page_refresh           (DpsQualityPage *self);

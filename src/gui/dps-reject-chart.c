@@ -7,7 +7,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "dps-gui-format.h"
+#include "dps-format.h"
 #include "dps-gui-style.h"
 #include "dps-reject-chart.h"
 
@@ -93,7 +93,7 @@ update_description (DpsRejectChart *self)
       g_string_append (text, _("Rejects by reason:"));
       for (guint i = 0; i < self->n_shown; i++)
         {
-          g_autofree char *count = dps_gui_format_count (self->counts[self->order[i]]);
+          g_autofree char *count = dps_format_count (self->counts[self->order[i]]);
 
           g_string_append_printf (text, "%s %s %s", i > 0 ? "," : "",
                                   dps_reject_reason_get_label (self->order[i]), count);
@@ -142,8 +142,8 @@ dps_reject_chart_query_tooltip (GtkWidget  *widget,
 
   if (reason < 0)
     return FALSE;
-  count = dps_gui_format_count (self->counts[reason]);
-  share = dps_gui_format_share (self->counts[reason], total (self));
+  count = dps_format_count (self->counts[reason]);
+  share = dps_format_share (self->counts[reason], total (self));
   /* TRANSLATORS: tooltip of a bar: reason, count and share of the rejects */
   text = g_strdup_printf (_("%s: %s (%s of the rejects)"), dps_reject_reason_get_label (reason), count, share);
   gtk_tooltip_set_text (tooltip, text);
@@ -180,7 +180,7 @@ dps_reject_chart_snapshot (GtkWidget   *widget,
 
   for (guint i = 0; i < self->n_shown; i++)
     {
-      g_autofree char *count = dps_gui_format_count (self->counts[self->order[i]]);
+      g_autofree char *count = dps_format_count (self->counts[self->order[i]]);
       g_autoptr(PangoLayout) layout = make_layout (widget, count, TRUE);
       int w;
 
@@ -198,7 +198,7 @@ dps_reject_chart_snapshot (GtkWidget   *widget,
       double y = PADDING + i * ROW_HEIGHT;
       double bar = max > 0 ? (bar_right - bar_left) * (double) self->counts[reason] / (double) max : 0;
       gboolean dimmed = self->highlight >= 0 && self->highlight != (int) reason;
-      g_autofree char *count = dps_gui_format_count (self->counts[reason]);
+      g_autofree char *count = dps_format_count (self->counts[reason]);
       g_autoptr(PangoLayout) label = make_layout (widget, dps_reject_reason_get_label (reason), FALSE);
       g_autoptr(PangoLayout) number = make_layout (widget, count, TRUE);
       GdkRGBA color;

@@ -6,7 +6,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
-#include "dps-gui-format.h"
+#include "dps-format.h"
 #include "dps-reject-item.h"
 
 #define PREVIEW_CHARS 160
@@ -86,7 +86,7 @@ dps_reject_item_get_property (GObject    *object,
       g_value_set_int64 (value, self->reject->id);
       break;
     case PROP_TIME_TEXT:
-      g_value_take_string (value, dps_gui_format_time (self->reject->rejected_at));
+      g_value_take_string (value, dps_format_local_date_time (self->reject->rejected_at));
       break;
     case PROP_SOURCE_TEXT:
       g_value_set_string (value, dps_reject_item_get_source (self));

@@ -6,7 +6,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
-#include "dps-gui-format.h"
+#include "dps-format.h"
 #include "dps-gui-style.h"
 #include "dps-reject-timeline.h"
 
@@ -32,25 +32,6 @@ struct _DpsRejectTimeline
 
 G_DEFINE_FINAL_TYPE (DpsRejectTimeline, dps_reject_timeline, GTK_TYPE_WIDGET)
 
-static void
-draw_text (GtkWidget     *widget,
-           cairo_t       *cr,
-           const char    *text,
-           double         x,
-           double         y,
-           double         align,
-           const GdkRGBA *fg,
-           double         alpha)
-{
-  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (widget, text);
-  int w, h;
-
-  pango_layout_get_pixel_size (layout, &w, &h);
-  cairo_move_to (cr, x - w * align, y);
-  dps_gui_style_set_source (cr, fg, alpha);
-  pango_cairo_show_layout (cr, layout);
-}
-
 static int
 day_at (DpsRejectTimeline *self,
         double             x)
@@ -75,8 +56,8 @@ update_description (DpsRejectTimeline *self)
     {
       g_autofree char *first = dps_format_date (self->first_day);
       g_autofree char *last = dps_format_date (self->first_day + (gint32) self->days->len - 1);
-      g_autofree char *count = dps_gui_format_count (self->total);
-      g_autofree char *peak = dps_gui_format_count (self->max_total);
+      g_autofree char *count = dps_format_count (self->total);
+      g_autofree char *peak = dps_format_count (self->max_total);
 
       /* TRANSLATORS: read out by screen readers for the rejects-per-day chart */
       text = g_strdup_printf (_("Rejects per day from %s to %s: %s in all, at most %s in a day"),
@@ -106,14 +87,14 @@ dps_reject_timeline_query_tooltip (GtkWidget  *widget,
     return FALSE;
   day = &g_array_index (self->days, Day, index);
   date = dps_format_date (self->first_day + index);
-  count = dps_gui_format_count (day->total);
+  count = dps_format_count (day->total);
   text = g_string_new (NULL);
   /* TRANSLATORS: tooltip of a day's column: the date and its rejects */
   g_string_append_printf (text, _("%s: %s rejects"), date, count);
   for (guint i = 0; i < DPS_N_REJECT_REASONS; i++)
     if (day->counts[i] > 0)
       {
-        g_autofree char *n = dps_gui_format_count (day->counts[i]);
+        g_autofree char *n = dps_format_count (day->counts[i]);
 
         g_string_append_printf (text, "\n%s: %s", dps_reject_reason_get_label (i), n);
       }
@@ -182,12 +163,12 @@ dps_reject_timeline_snapshot (GtkWidget   *widget,
   {
     g_autofree char *first = dps_format_date (self->first_day);
     g_autofree char *last = dps_format_date (self->first_day + (gint32) self->days->len - 1);
-    g_autofree char *peak = dps_gui_format_count (self->max_total);
+    g_autofree char *peak = dps_format_count (self->max_total);
 
-    draw_text (widget, cr, first, 0, plot_bottom + 2, 0, &fg, 0.6);
+    dps_gui_style_draw_text (widget, cr, first, 0, plot_bottom + 2, 0, 0, &fg, 0.6);
     if (self->days->len > 1)
-      draw_text (widget, cr, last, width, plot_bottom + 2, 1, &fg, 0.6);
-    draw_text (widget, cr, peak, 0, 0, 0, &fg, 0.6);
+      dps_gui_style_draw_text (widget, cr, last, width, plot_bottom + 2, 1, 0, &fg, 0.6);
+    dps_gui_style_draw_text (widget, cr, peak, 0, 0, 0, 0, &fg, 0.6);
   }
   cairo_destroy (cr);
 }

@@ -7,7 +7,7 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
-#include "dps-gui-format.h"
+#include "dps-format.h"
 #include "dps-run-item.h"
 
 typedef struct {
@@ -112,7 +112,7 @@ duration_text (const DpsRunRecord *run)
 
   if (run->started_at <= 0)
     return g_strdup ("–");
-  return dps_gui_format_duration ((double) MAX (end - run->started_at, (gint64) 0) / G_USEC_PER_SEC);
+  return dps_format_duration ((double) MAX (end - run->started_at, (gint64) 0) / G_USEC_PER_SEC);
 }
 
 static const char *
@@ -178,19 +178,19 @@ dps_run_item_get_property (GObject    *object,
                                                      run->source != NULL ? run->source : ""));
       break;
     case PROP_STARTED_TEXT:
-      g_value_take_string (value, dps_gui_format_time (run->started_at));
+      g_value_take_string (value, dps_format_local_date_time (run->started_at));
       break;
     case PROP_DURATION_TEXT:
       g_value_take_string (value, duration_text (run));
       break;
     case PROP_LOADED_TEXT:
-      g_value_take_string (value, dps_gui_format_count (run->rows_loaded));
+      g_value_take_string (value, dps_format_count (run->rows_loaded));
       break;
     case PROP_REJECTED_TEXT:
-      g_value_take_string (value, dps_gui_format_count (run->rows_rejected));
+      g_value_take_string (value, dps_format_count (run->rows_rejected));
       break;
     case PROP_DUPLICATES_TEXT:
-      g_value_take_string (value, dps_gui_format_count (run->rows_duplicate));
+      g_value_take_string (value, dps_format_count (run->rows_duplicate));
       break;
     case PROP_CHECKS_TEXT:
       if (self->checks->len == 0)

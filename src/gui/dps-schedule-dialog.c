@@ -5,38 +5,71 @@
 
 #include <glib/gi18n.h>
 
+#include "dps-dialogs.h"
 #include "dps-schedule-dialog.h"
-
-static const char * const modes[] = { "off", "interval", "continuous", NULL };
 
 struct _DpsScheduleDialog
 {
-  AdwWindow      parent_instance;
+  AdwWindow              parent_instance;
 
   /* Template children. */
-  GtkWidget     *apply_button;
-  AdwActionRow  *source_row;
-  AdwComboRow   *mode_row;
-  GtkWidget     *interval_row;
-  GtkSpinButton *interval_spin;
+  GtkWidget             *apply_button;
+  AdwActionRow          *source_row;
+  AdwComboRow           *mode_row;
+  GtkWidget             *interval_row;
+  GtkSpinButton         *interval_spin;
 
   /* Owned. */
-  GSettings     *settings;
+  DpsPipelineController *controller;
+  char                  *source;       /* applied with the rest */
 };
 
 G_DEFINE_FINAL_TYPE (DpsScheduleDialog, dps_schedule_dialog, ADW_TYPE_WINDOW)
 
-enum {
-  APPLY,
-  N_SIGNALS
-};
+static void
+update_state (DpsScheduleDialog *self)
+{
+  DpsPipelineSchedule schedule = adw_combo_row_get_selected (self->mode_row);
+  g_autofree char *display = NULL;
 
-static guint signals[N_SIGNALS];
+  gtk_widget_set_sensitive (self->interval_row, schedule == DPS_PIPELINE_SCHEDULE_INTERVAL);
+  if (self->source[0] != '\0')
+    display = g_filename_display_name (self->source);
+  adw_action_row_set_subtitle (self->source_row,
+                               display != NULL ? display
+                                               : _("Choose the file or folder the schedule reads"));
+  /* A schedule that is on needs something to read. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "schedule.apply",
+                                 schedule == DPS_PIPELINE_SCHEDULE_OFF || self->source[0] != '\0');
+}
 
 static void
 mode_changed_cb (DpsScheduleDialog *self)
 {
-  gtk_widget_set_sensitive (self->interval_row, adw_combo_row_get_selected (self->mode_row) == 1);
+  update_state (self);
+}
+
+static void
+source_chosen_cb (GObject   *owner,
+                  GPtrArray *files)
+{
+  g_autofree char *path = dps_dialogs_dup_first_path (files);
+
+  if (path != NULL)
+    dps_schedule_dialog_set_source (DPS_SCHEDULE_DIALOG (owner), path);
+}
+
+static void
+choose_activated (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  if (g_str_equal (action_name, "schedule.choose-folder"))
+    dps_dialogs_select_folder (GTK_WINDOW (widget), _("Schedule a Folder"), _("_Select"),
+                               source_chosen_cb, G_OBJECT (widget));
+  else
+    dps_dialogs_open_files (GTK_WINDOW (widget), _("Schedule a File"), _("_Select"),
+                            DPS_FILE_KIND_JSONL, FALSE, source_chosen_cb, G_OBJECT (widget));
 }
 
 static void
@@ -45,30 +78,20 @@ apply_activated (GtkWidget  *widget,
                  GVariant   *parameter)
 {
   DpsScheduleDialog *self = DPS_SCHEDULE_DIALOG (widget);
-  g_autoptr(DpsScheduleDialog) hold = g_object_ref (self);
+  GSettings *settings = dps_pipeline_controller_get_settings (self->controller);
   guint selected = adw_combo_row_get_selected (self->mode_row);
 
   gtk_spin_button_update (self->interval_spin);
-  g_settings_delay (self->settings);
-  g_settings_set_string (self->settings, "schedule-mode",
-                         selected < G_N_ELEMENTS (modes) - 1 ? modes[selected] : "off");
-  g_settings_set_uint (self->settings, "schedule-interval-minutes",
-                       (guint) gtk_spin_button_get_value_as_int (self->interval_spin));
-  g_settings_apply (self->settings);
-  g_signal_emit (self, signals[APPLY], 0);
+  /* One change of the three keys: the scheduler restarts once. */
+  g_settings_delay (settings);
+  dps_pipeline_controller_set_schedule_source (self->controller, self->source);
+  dps_pipeline_controller_set_interval_minutes (self->controller,
+                                                (guint) gtk_spin_button_get_value_as_int (self->interval_spin));
+  dps_pipeline_controller_set_schedule (self->controller,
+                                        selected <= DPS_PIPELINE_SCHEDULE_CONTINUOUS
+                                        ? (DpsPipelineSchedule) selected : DPS_PIPELINE_SCHEDULE_OFF);
+  g_settings_apply (settings);
   gtk_window_close (GTK_WINDOW (self));
-}
-
-static void
-choose_activated (GtkWidget  *widget,
-                  const char *action_name,
-                  GVariant   *parameter)
-{
-  GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (widget));
-
-  gtk_window_close (GTK_WINDOW (widget));
-  if (parent != NULL)
-    gtk_widget_activate_action (GTK_WIDGET (parent), "win.follow", NULL);
 }
 
 static void
@@ -76,10 +99,20 @@ dps_schedule_dialog_dispose (GObject *object)
 {
   DpsScheduleDialog *self = DPS_SCHEDULE_DIALOG (object);
 
-  g_clear_object (&self->settings);
+  g_clear_object (&self->controller);
   gtk_widget_dispose_template (GTK_WIDGET (self), DPS_TYPE_SCHEDULE_DIALOG);
 
   G_OBJECT_CLASS (dps_schedule_dialog_parent_class)->dispose (object);
+}
+
+static void
+dps_schedule_dialog_finalize (GObject *object)
+{
+  DpsScheduleDialog *self = DPS_SCHEDULE_DIALOG (object);
+
+  g_free (self->source);
+
+  G_OBJECT_CLASS (dps_schedule_dialog_parent_class)->finalize (object);
 }
 
 static void
@@ -89,15 +122,7 @@ dps_schedule_dialog_class_init (DpsScheduleDialogClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = dps_schedule_dialog_dispose;
-
-  /**
-   * DpsScheduleDialog::apply:
-   *
-   * The schedule settings were written.
-   */
-  signals[APPLY] = g_signal_new ("apply", G_TYPE_FROM_CLASS (klass),
-                                 G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                 G_TYPE_NONE, 0);
+  object_class->finalize = dps_schedule_dialog_finalize;
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/dps-schedule-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, DpsScheduleDialog, apply_button);
@@ -107,37 +132,50 @@ dps_schedule_dialog_class_init (DpsScheduleDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DpsScheduleDialog, interval_spin);
   gtk_widget_class_bind_template_callback (widget_class, mode_changed_cb);
   gtk_widget_class_install_action (widget_class, "schedule.apply", NULL, apply_activated);
-  gtk_widget_class_install_action (widget_class, "schedule.choose", NULL, choose_activated);
+  gtk_widget_class_install_action (widget_class, "schedule.choose-file", NULL, choose_activated);
+  gtk_widget_class_install_action (widget_class, "schedule.choose-folder", NULL, choose_activated);
 }
 
 static void
 dps_schedule_dialog_init (DpsScheduleDialog *self)
 {
+  self->source = g_strdup ("");
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_window_set_default_widget (GTK_WINDOW (self), self->apply_button);
 }
 
 DpsScheduleDialog *
-dps_schedule_dialog_new (GtkWindow  *parent,
-                         GSettings  *settings,
-                         const char *path)
+dps_schedule_dialog_new (GtkWindow             *parent,
+                         DpsPipelineController *controller)
 {
   DpsScheduleDialog *self;
-  g_autofree char *mode = NULL;
 
-  g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
+  g_return_val_if_fail (DPS_IS_PIPELINE_CONTROLLER (controller), NULL);
 
   self = g_object_new (DPS_TYPE_SCHEDULE_DIALOG, "transient-for", parent, NULL);
-  self->settings = g_object_ref (settings);
-
-  mode = g_settings_get_string (settings, "schedule-mode");
-  for (guint i = 0; modes[i] != NULL; i++)
-    if (g_str_equal (modes[i], mode))
-      adw_combo_row_set_selected (self->mode_row, i);
-  gtk_spin_button_set_value (self->interval_spin,
-                             g_settings_get_uint (settings, "schedule-interval-minutes"));
-  adw_action_row_set_subtitle (self->source_row,
-                               path != NULL ? path : _("None yet: choose a JSON Lines file or a folder to follow"));
-  mode_changed_cb (self);
+  self->controller = g_object_ref (controller);
+  g_free (self->source);
+  self->source = dps_pipeline_controller_dup_schedule_source (controller);
+  adw_combo_row_set_selected (self->mode_row, dps_pipeline_controller_get_schedule (controller));
+  gtk_spin_button_set_value (self->interval_spin, dps_pipeline_controller_get_interval_minutes (controller));
+  update_state (self);
   return self;
+}
+
+const char *
+dps_schedule_dialog_get_source (DpsScheduleDialog *self)
+{
+  g_return_val_if_fail (DPS_IS_SCHEDULE_DIALOG (self), NULL);
+  return self->source;
+}
+
+void
+dps_schedule_dialog_set_source (DpsScheduleDialog *self,
+                                const char        *path)
+{
+  g_return_if_fail (DPS_IS_SCHEDULE_DIALOG (self));
+
+  g_free (self->source);
+  self->source = g_strdup (path != NULL ? path : "");
+  update_state (self);
 }

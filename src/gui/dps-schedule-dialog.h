@@ -3,16 +3,21 @@
 
 #include <adwaita.h>
 
+#include "dps-pipeline-controller.h"
+
 G_BEGIN_DECLS
 
 #define DPS_TYPE_SCHEDULE_DIALOG (dps_schedule_dialog_get_type ())
 G_DECLARE_FINAL_TYPE (DpsScheduleDialog, dps_schedule_dialog, DPS, SCHEDULE_DIALOG, AdwWindow)
 
-/* How the pipeline repeats ("schedule-mode", "schedule-interval-minutes"
- * in @settings) for the followed @path (NULL when none yet). "apply" is
- * emitted once the settings are written. */
-DpsScheduleDialog *dps_schedule_dialog_new (GtkWindow  *parent,
-                                            GSettings  *settings,
-                                            const char *path);
+/* How the pipeline repeats by itself: the schedule of @controller (its
+ * mode, the minutes between runs and the file or folder it reads), the
+ * same one the Pipeline view edits. Apply writes the three at once. */
+DpsScheduleDialog *dps_schedule_dialog_new        (GtkWindow             *parent,
+                                                   DpsPipelineController *controller);
+/* The file or folder shown, applied with the rest ("" when none). */
+const char        *dps_schedule_dialog_get_source (DpsScheduleDialog     *self);
+void               dps_schedule_dialog_set_source (DpsScheduleDialog     *self,
+                                                   const char            *path);
 
 G_END_DECLS

@@ -6,7 +6,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
-#include "dps-gui-format.h"
+#include "dps-format.h"
 #include "dps-gui-style.h"
 #include "dps-throughput-graph.h"
 
@@ -52,24 +52,6 @@ nice_ceiling (double max)
 }
 
 static void
-draw_text (GtkWidget     *widget,
-           cairo_t       *cr,
-           const char    *text,
-           double         x,
-           double         y,
-           double         align,     /* 0 left, 1 right */
-           const GdkRGBA *color)
-{
-  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (widget, text);
-  int width, height;
-
-  pango_layout_get_pixel_size (layout, &width, &height);
-  cairo_move_to (cr, x - align * width, y - height / 2.0);
-  gdk_cairo_set_source_rgba (cr, color);
-  pango_cairo_show_layout (cr, layout);
-}
-
-static void
 update_description (DpsThroughputGraph *self)
 {
   g_autofree char *current = NULL;
@@ -80,8 +62,8 @@ update_description (DpsThroughputGraph *self)
     text = g_strdup (_("No throughput measured yet"));
   else
     {
-      current = dps_gui_format_rate (dps_sample_series_get_last (self->series));
-      peak = dps_gui_format_rate (dps_sample_series_get_max (self->series));
+      current = dps_format_rate (dps_sample_series_get_last (self->series));
+      peak = dps_format_rate (dps_sample_series_get_max (self->series));
       text = g_strdup_printf (_("Throughput now %s, peak %s over the last %u minutes"),
                               current, peak, self->span_seconds / 60);
     }
@@ -185,15 +167,15 @@ dps_throughput_graph_snapshot (GtkWidget   *widget,
         }
     }
 
-  top_text = dps_gui_format_rate (top_value);
+  top_text = dps_format_rate (top_value);
   {
     GdkRGBA dim = fg;
     g_autofree char *ago = g_strdup_printf (_("%u min ago"), self->span_seconds / 60);
 
     dim.alpha *= 0.6f;
-    draw_text (widget, cr, top_text, left + 2, top + 8, 0, &dim);
-    draw_text (widget, cr, ago, left, height - 8, 0, &dim);
-    draw_text (widget, cr, _("now"), right, height - 8, 1, &dim);
+    dps_gui_style_draw_text (widget, cr, top_text, left + 2, top + 8, 0, 0.5, &dim, 1);
+    dps_gui_style_draw_text (widget, cr, ago, left, height - 8, 0, 0.5, &dim, 1);
+    dps_gui_style_draw_text (widget, cr, _("now"), right, height - 8, 1, 0.5, &dim, 1);
   }
   cairo_destroy (cr);
 }

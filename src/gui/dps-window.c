@@ -9,7 +9,10 @@
 #include "dps-export-dialog.h"
 #include "dps-format.h"
 #include "dps-generate-dialog.h"
+#include "dps-pipeline-controller.h"
+#include "dps-pipeline-page.h"
 #include "dps-postgres-dialog.h"
+#include "dps-quality-page.h"
 #include "dps-run-job.h"
 #include "dps-run-progress.h"
 #include "dps-schedule-dialog.h"
@@ -47,7 +50,7 @@ struct _DpsWindow
   /* Owned. */
   DpsSession           *session;
   GSettings            *settings;
-  DpsPipelineRunner    *runner;
+  DpsPipelineController *controller;        /* the session's */
   GCancellable         *open_cancellable;
   GCancellable         *info_cancellable;
   GPtrArray            *jobs;               /* DpsRunJob* running */
@@ -96,14 +99,7 @@ is_busy (DpsWindow *self)
 {
   return self->jobs->len > 0 ||
          g_list_model_get_n_items (dps_session_get_runs (self->session)) > 0 ||
-         dps_pipeline_runner_is_busy (self->runner);
-}
-
-static void
-get_engine_options (DpsWindow        *self,
-                    DpsEngineOptions *options)
-{
-  dps_pipeline_runner_get_engine_options (self->runner, options);
+         dps_pipeline_controller_is_busy (self->controller);
 }
 
 void
@@ -116,27 +112,11 @@ dps_window_add_toast (DpsWindow *self,
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
-/* Toasts show text as given (file names may hold '&' or '<'). */
-static AdwToast *
-toast_new (const char *title)
-{
-#if ADW_CHECK_VERSION (1, 4, 0)
-  AdwToast *toast = adw_toast_new (title);
-
-  adw_toast_set_use_markup (toast, FALSE);
-  return toast;
-#else
-  g_autofree char *escaped = g_markup_escape_text (title, -1);
-
-  return adw_toast_new (escaped);
-#endif
-}
-
 static void
 show_toast (DpsWindow  *self,
             const char *title)
 {
-  dps_window_add_toast (self, toast_new (title));
+  dps_window_add_toast (self, dps_dialogs_toast_new (title));
 }
 
 static AdwBin *
@@ -169,27 +149,31 @@ view_status_page_new (const char *icon_name,
   return page;
 }
 
-/* The one place where the views get their content. */
+static GtkWidget *
+dashboard_status_page_new (void)
+{
+  return view_status_page_new ("view-grid-symbolic", _("Dashboard"),
+                               _("Key figures and charts of the transactions matching the filter: "
+                                 "amounts, approval rate, trends by day, category and city. "
+                                 "Import a JSON Lines file or generate sample data to fill it."));
+}
+
+static GtkWidget *
+transactions_status_page_new (void)
+{
+  return view_status_page_new ("view-list-symbolic", _("Transactions"),
+                               _("Every stored transaction in a table that follows the filter, "
+                                 "with sorting and CSV export (File ▸ Export CSV…)."));
+}
+
+/* The one place where the views get their content, one line each. */
 static void
 install_pages (DpsWindow *self)
 {
-  dps_window_set_page_content (self, "dashboard",
-    view_status_page_new ("view-grid-symbolic", _("Dashboard"),
-                          _("Key figures and charts of the transactions matching the filter: "
-                            "amounts, approval rate, trends by day, category and city. "
-                            "Import a JSON Lines file or generate sample data to fill it.")));
-  dps_window_set_page_content (self, "transactions",
-    view_status_page_new ("view-list-symbolic", _("Transactions"),
-                          _("Every stored transaction in a table that follows the filter, "
-                            "with sorting and CSV export (File ▸ Export CSV…).")));
-  dps_window_set_page_content (self, "quality",
-    view_status_page_new ("emblem-ok-symbolic", _("Data Quality"),
-                          _("Records the pipeline rejected, by reason, with where they came from, "
-                            "and the duplicates it found. Each import reports its rejects here.")));
-  dps_window_set_page_content (self, "pipeline",
-    view_status_page_new ("system-run-symbolic", _("Pipeline"),
-                          _("Runs and their history. Use Pipeline ▸ Follow a File or Folder… "
-                            "to load new lines as they arrive, and Schedule… to repeat runs.")));
+  dps_window_set_page_content (self, "dashboard", dashboard_status_page_new ());
+  dps_window_set_page_content (self, "transactions", transactions_status_page_new ());
+  dps_window_set_page_content (self, "quality", dps_quality_page_new (self->session));
+  dps_window_set_page_content (self, "pipeline", dps_pipeline_page_new (self->session));
 }
 
 /* --- database -------------------------------------------------------------- */
@@ -529,7 +513,7 @@ job_finished_cb (DpsRunJob *job,
 
   if (title != NULL && !self->closing)
     {
-      toast = toast_new (title);
+      toast = dps_dialogs_toast_new (title);
       adw_toast_set_timeout (toast, 10);
       if (totals.rows_rejected > 0)
         {
@@ -623,7 +607,7 @@ import_classified_cb (GObject      *object,
   g_autofree char *title = NULL;
   DpsEngineOptions options;
 
-  get_engine_options (self, &options);
+  dps_pipeline_controller_get_engine_options (self->controller, &options);
   /* A folder is read once: every JSONL file in it, then the run ends. */
   options.stop_when_idle = TRUE;
 
@@ -646,10 +630,10 @@ import_classified_cb (GObject      *object,
 
       if (request->is_folder[i])
         source = dps_folder_source_new (request->paths[i], options.max_line_length,
-                                        g_settings_get_uint (self->settings, "follow-poll-ms"));
+                                        dps_pipeline_controller_get_poll_interval (self->controller));
       else
         source = dps_file_source_new (request->paths[i], FALSE, options.max_line_length,
-                                      g_settings_get_uint (self->settings, "follow-poll-ms"));
+                                      dps_pipeline_controller_get_poll_interval (self->controller));
       dps_run_job_add_source (job, source, name, 0);
     }
   run_job (self, job);
@@ -720,7 +704,7 @@ generate_cb (DpsGenerateDialog *dialog,
   double rate;
 
   dps_generate_dialog_get_options (dialog, &options, &rate);
-  get_engine_options (self, &engine_options);
+  dps_pipeline_controller_get_engine_options (self->controller, &engine_options);
   rows = dps_format_count ((gint64) options.rows);
   if (rate > 0 && options.rows == 0)
     {
@@ -764,12 +748,9 @@ static void
 database_chosen_cb (GObject   *owner,
                     GPtrArray *files)
 {
-  g_autofree char *path = NULL;
+  g_autofree char *path = dps_dialogs_dup_first_path (files);
   g_autofree char *uri = NULL;
 
-  if (files->len == 0)
-    return;
-  path = g_file_get_path (g_ptr_array_index (files, 0));
   if (path == NULL)
     return;
   uri = g_strconcat ("sqlite://", path, NULL);
@@ -780,12 +761,9 @@ static void
 new_database_chosen_cb (GObject   *owner,
                         GPtrArray *files)
 {
-  g_autofree char *path = NULL;
+  g_autofree char *path = dps_dialogs_dup_first_path (files);
   g_autofree char *uri = NULL;
 
-  if (files->len == 0)
-    return;
-  path = g_file_get_path (g_ptr_array_index (files, 0));
   if (path == NULL)
     return;
   uri = g_strconcat ("sqlite://", path, NULL);
@@ -793,30 +771,14 @@ new_database_chosen_cb (GObject   *owner,
 }
 
 static void
-follow_chosen_cb (GObject   *owner,
-                  GPtrArray *files)
-{
-  g_autofree char *path = NULL;
-
-  if (files->len == 0)
-    return;
-  path = g_file_get_path (g_ptr_array_index (files, 0));
-  if (path != NULL)
-    g_action_group_activate_action (G_ACTION_GROUP (owner), "follow-path", g_variant_new_string (path));
-}
-
-static void
 follow_kind_chosen_cb (GObject    *owner,
                        const char *response)
 {
-  DpsWindow *self = DPS_WINDOW (owner);
-
+  /* The Pipeline view's commands ask for the file or folder and follow it. */
   if (g_strcmp0 (response, "file") == 0)
-    dps_dialogs_open_files (GTK_WINDOW (self), _("Follow a JSON Lines File"), _("_Follow"),
-                            DPS_FILE_KIND_JSONL, FALSE, follow_chosen_cb, owner);
+    gtk_widget_activate_action (GTK_WIDGET (owner), "pipeline.follow", "s", "");
   else if (g_strcmp0 (response, "folder") == 0)
-    dps_dialogs_select_folder (GTK_WINDOW (self), _("Follow a Folder of JSON Lines Files"),
-                               _("_Follow"), follow_chosen_cb, owner);
+    gtk_widget_activate_action (GTK_WIDGET (owner), "pipeline.follow-folder", "s", "");
 }
 
 /* --- actions ----------------------------------------------------------------- */
@@ -1000,78 +962,13 @@ follow_activated (GSimpleAction *action,
 }
 
 static void
-follow_path_activated (GSimpleAction *action,
-                       GVariant      *parameter,
-                       gpointer       user_data)
-{
-  DpsWindow *self = user_data;
-
-  dps_pipeline_runner_follow (self->runner, g_variant_get_string (parameter, NULL));
-  update_actions (self);
-}
-
-static void
-run_now_activated (GSimpleAction *action,
-                   GVariant      *parameter,
-                   gpointer       user_data)
-{
-  DpsWindow *self = user_data;
-  g_autoptr(DpsSource) source = NULL;
-  g_autoptr(DpsRunJob) job = NULL;
-  g_autofree char *name = NULL;
-  g_autofree char *title = NULL;
-  DpsEngineOptions options;
-
-  if (dps_pipeline_runner_run_now (self->runner))
-    return;
-  source = dps_pipeline_runner_create_source (self->runner);
-  if (source == NULL)
-    {
-      /* Nothing to run yet: choose what to follow. */
-      g_action_group_activate_action (G_ACTION_GROUP (self), "follow", NULL);
-      return;
-    }
-  get_engine_options (self, &options);
-  options.stop_when_idle = TRUE;
-  name = g_path_get_basename (dps_pipeline_runner_get_path (self->runner));
-  /* TRANSLATORS: %s is a file or folder name */
-  title = g_strdup_printf (_("Running the pipeline on “%s”"), name);
-  job = dps_run_job_new (self->session, title, &options);
-  dps_run_job_add_source (job, source, name, 0);
-  run_job (self, job);
-}
-
-static void
-stop_activated (GSimpleAction *action,
-                GVariant      *parameter,
-                gpointer       user_data)
-{
-  DpsWindow *self = user_data;
-
-  for (guint i = 0; i < self->jobs->len; i++)
-    dps_run_job_stop (g_ptr_array_index (self->jobs, i));
-  dps_session_stop_runs (self->session);
-  dps_pipeline_runner_stop (self->runner);
-}
-
-static void
-schedule_applied_cb (DpsScheduleDialog *dialog,
-                     DpsWindow         *self)
-{
-  dps_pipeline_runner_apply_schedule (self->runner);
-  update_actions (self);
-}
-
-static void
 schedule_activated (GSimpleAction *action,
                     GVariant      *parameter,
                     gpointer       user_data)
 {
   DpsWindow *self = user_data;
-  DpsScheduleDialog *dialog = dps_schedule_dialog_new (GTK_WINDOW (self), self->settings,
-                                                       dps_pipeline_runner_get_path (self->runner));
+  DpsScheduleDialog *dialog = dps_schedule_dialog_new (GTK_WINDOW (self), self->controller);
 
-  g_signal_connect_object (dialog, "apply", G_CALLBACK (schedule_applied_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -1102,9 +999,6 @@ static const GActionEntry win_entries[] = {
   { "refresh", refresh_activated },
   { "filter", filter_activated },
   { "follow", follow_activated },
-  { "follow-path", follow_path_activated, "s" },
-  { "run-now", run_now_activated },
-  { "stop", stop_activated },
   { "schedule", schedule_activated },
   { "cancel-jobs", cancel_jobs_activated },
 };
@@ -1113,9 +1007,6 @@ static void
 update_actions (DpsWindow *self)
 {
   gboolean open = self->database_open && self->open_cancellable == NULL;
-  gboolean running = self->jobs->len > 0 ||
-                     g_list_model_get_n_items (dps_session_get_runs (self->session)) > 0 ||
-                     dps_pipeline_runner_is_active (self->runner);
 
   set_action_enabled (self, "import", open);
   set_action_enabled (self, "import-files", open);
@@ -1123,9 +1014,6 @@ update_actions (DpsWindow *self)
   set_action_enabled (self, "export-csv", open && self->has_rows);
   set_action_enabled (self, "refresh", open);
   set_action_enabled (self, "follow", open);
-  set_action_enabled (self, "follow-path", open);
-  set_action_enabled (self, "run-now", open);
-  set_action_enabled (self, "stop", running);
   set_action_enabled (self, "cancel-jobs", self->jobs->len > 0);
   set_action_enabled (self, "retry-open", self->opening_uri != NULL && self->open_cancellable == NULL);
   set_action_enabled (self, "show-view", open && self->has_data);
@@ -1186,16 +1074,27 @@ files_dropped_cb (GtkDropTarget *target,
 }
 
 static void
-runner_changed_cb (DpsPipelineRunner *runner,
-                   GParamSpec        *pspec,
-                   DpsWindow         *self)
+controller_changed_cb (DpsPipelineController *controller,
+                       GParamSpec            *pspec,
+                       DpsWindow             *self)
 {
-  const char *status = dps_pipeline_runner_get_status (runner);
+  const char *status = dps_pipeline_controller_get_status (controller);
 
-  gtk_label_set_label (self->pipeline_label, status != NULL ? status : "");
-  gtk_revealer_set_reveal_child (self->pipeline_revealer, dps_pipeline_runner_is_active (runner));
+  /* The bar stays while a run of the pipeline or the schedule goes on. */
+  if (status != NULL)
+    gtk_label_set_label (self->pipeline_label, status);
+  gtk_revealer_set_reveal_child (self->pipeline_revealer, status != NULL);
   update_actions (self);
   maybe_finish_closing (self);
+}
+
+static void
+controller_stopping_cb (DpsPipelineController *controller,
+                        DpsWindow             *self)
+{
+  /* Stop means every run: the imports' too. */
+  for (guint i = 0; i < self->jobs->len; i++)
+    dps_run_job_stop (g_ptr_array_index (self->jobs, i));
 }
 
 static void
@@ -1285,10 +1184,8 @@ dps_window_close_request (GtkWindow *window)
   /* Runs commit what they read before the window goes; the application
    * stays until then. */
   self->closing = TRUE;
-  for (guint i = 0; i < self->jobs->len; i++)
-    dps_run_job_stop (g_ptr_array_index (self->jobs, i));
-  dps_session_stop_runs (self->session);
-  dps_pipeline_runner_stop (self->runner);
+  /* Stops the jobs too; the schedule's settings stay for the next start. */
+  dps_pipeline_controller_shutdown (self->controller);
   if (application != NULL)
     g_application_hold (G_APPLICATION (application));
   gtk_widget_set_visible (GTK_WIDGET (window), FALSE);
@@ -1333,14 +1230,14 @@ dps_window_dispose (GObject *object)
         g_signal_handlers_disconnect_by_data (g_ptr_array_index (self->jobs, i), self);
       g_clear_pointer (&self->jobs, g_ptr_array_unref);
     }
-  if (self->runner != NULL)
-    g_signal_handlers_disconnect_by_data (self->runner, self);
+  if (self->controller != NULL)
+    g_signal_handlers_disconnect_by_data (self->controller, self);
   if (self->session != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->session, self);
       g_signal_handlers_disconnect_by_data (dps_session_get_runs (self->session), self);
     }
-  g_clear_object (&self->runner);
+  g_clear_object (&self->controller);
   g_clear_object (&self->session);
   g_clear_object (&self->settings);
   gtk_widget_dispose_template (GTK_WIDGET (self), DPS_TYPE_WINDOW);
@@ -1407,7 +1304,7 @@ dps_window_init (DpsWindow *self)
 
   self->settings = g_settings_new (APP_ID);
   self->session = dps_session_new ();
-  self->runner = dps_pipeline_runner_new (self->session, self->settings);
+  self->controller = g_object_ref (dps_pipeline_controller_get_for_session (self->session));
   self->jobs = g_ptr_array_new_with_free_func (g_object_unref);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_entries, G_N_ELEMENTS (win_entries), self);
@@ -1427,9 +1324,8 @@ dps_window_init (DpsWindow *self)
   g_signal_connect (self->session, "data-changed", G_CALLBACK (session_data_changed_cb), self);
   g_signal_connect (dps_session_get_runs (self->session), "items-changed",
                     G_CALLBACK (runs_changed_cb), self);
-  g_signal_connect (self->runner, "notify::status", G_CALLBACK (runner_changed_cb), self);
-  g_signal_connect (self->runner, "notify::active", G_CALLBACK (runner_changed_cb), self);
-  g_signal_connect (self->runner, "notify::busy", G_CALLBACK (runner_changed_cb), self);
+  g_signal_connect (self->controller, "notify", G_CALLBACK (controller_changed_cb), self);
+  g_signal_connect (self->controller, "stopping", G_CALLBACK (controller_stopping_cb), self);
 
   if (g_getenv ("DPS_DEBUG_FRAMES") != NULL)
     g_signal_connect (self, "realize", G_CALLBACK (debug_realized_cb), self);
@@ -1456,13 +1352,6 @@ dps_window_get_session (DpsWindow *self)
   return self->session;
 }
 
-DpsPipelineRunner *
-dps_window_get_runner (DpsWindow *self)
-{
-  g_return_val_if_fail (DPS_IS_WINDOW (self), NULL);
-  return self->runner;
-}
-
 void
 dps_window_open_database (DpsWindow  *self,
                           const char *uri,
@@ -1476,8 +1365,6 @@ dps_window_open_database (DpsWindow  *self,
   g_clear_object (&self->open_cancellable);
   g_cancellable_cancel (self->info_cancellable);
   g_clear_object (&self->info_cancellable);
-  /* The pipeline belongs to the database it writes to. */
-  dps_pipeline_runner_stop (self->runner);
 
   g_free (self->opening_uri);
   self->opening_uri = g_strdup (uri);
@@ -1504,6 +1391,16 @@ dps_window_set_page_content (DpsWindow  *self,
   bin = page_bin (self, name);
   g_return_if_fail (bin != NULL);
   adw_bin_set_child (bin, content);
+
+  /* The views' commands, for the menus and shortcuts of the window. */
+  if (g_str_equal (name, "pipeline"))
+    gtk_widget_insert_action_group (GTK_WIDGET (self), "pipeline",
+                                    DPS_IS_PIPELINE_PAGE (content)
+                                    ? dps_pipeline_page_get_action_group (DPS_PIPELINE_PAGE (content)) : NULL);
+  else if (g_str_equal (name, "quality"))
+    gtk_widget_insert_action_group (GTK_WIDGET (self), "quality",
+                                    DPS_IS_QUALITY_PAGE (content)
+                                    ? dps_quality_page_get_action_group (DPS_QUALITY_PAGE (content)) : NULL);
 }
 
 GtkWidget *

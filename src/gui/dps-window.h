@@ -3,7 +3,6 @@
 
 #include <adwaita.h>
 
-#include "dps-pipeline-runner.h"
 #include "dps-session.h"
 
 G_BEGIN_DECLS
@@ -17,8 +16,9 @@ G_DECLARE_FINAL_TYPE (DpsWindow, dps_window, DPS, WINDOW, AdwApplicationWindow)
  * command is an action of the "win" group (see gtk/menus.ui). */
 DpsWindow         *dps_window_new                (AdwApplication *application);
 
+/* The window's session; its pipeline is the session's controller
+ * (dps_pipeline_controller_get_for_session()). */
 DpsSession        *dps_window_get_session        (DpsWindow      *self);
-DpsPipelineRunner *dps_window_get_runner         (DpsWindow      *self);
 
 /* Opens @uri (creating a missing SQLite file when @create) on a worker;
  * the window shows its progress, then the views, the empty state or

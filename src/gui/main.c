@@ -13,9 +13,14 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr(DpsApplication) application = NULL;
+  const char *localedir = g_getenv ("DPS_TEST_LOCALEDIR");
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* The catalogs are installed under the prefix; a build tree can point
+   * at its own (meson builds them in po/ of the build folder). */
+  if (localedir == NULL || localedir[0] == '\0')
+    localedir = LOCALEDIR;
+  bindtextdomain (GETTEXT_PACKAGE, localedir);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #include "dps-pipeline-page.h"
-#include "gui-test-util.h"
+#include "dps-gui-test.h"
 
 /* utime + stime of one thread, in seconds. */
 static double
@@ -86,26 +86,26 @@ main (int    argc,
   GdkFrameClock *clock;
   pid_t main_tid = getpid ();
 
-  gui_test_init (&argc, &argv);
+  dps_gui_test_init (&argc, &argv);
   if (argc > 1)
     seconds = g_ascii_strtod (argv[1], NULL);
   if (argc > 2)
     rate = g_ascii_strtod (argv[2], NULL);
 
-  session = gui_test_open_session ("bench.db");
+  session = dps_gui_test_open_session ("bench.db");
   page = dps_pipeline_page_new (session);
-  window = gui_test_show_in_window (page, 1280, 900);
+  window = dps_gui_test_show_in_window (page, 1280, 900);
   diagram = dps_pipeline_page_get_diagram (DPS_PIPELINE_PAGE (page));
   clock = gtk_widget_get_frame_clock (page);
 
   gtk_adjustment_set_value (GTK_ADJUSTMENT (gtk_widget_get_template_child (page, DPS_TYPE_PIPELINE_PAGE,
                                                                            "rate_adjustment")), rate);
   g_assert_true (gtk_widget_activate_action (page, "pipeline.start-generator", NULL));
-  g_assert_true (gui_test_wait_until (animating, diagram, 60));
+  g_assert_true (dps_gui_test_wait_until (animating, diagram, 60000));
 
   /* Let the first batches land, then measure the steady state. */
   until = g_get_monotonic_time () + 3 * G_USEC_PER_SEC;
-  gui_test_wait_until (time_passed, &until, 10);
+  dps_gui_test_wait_until (time_passed, &until, 10000);
 
   start = g_get_monotonic_time ();
   main_start = thread_cpu_seconds (main_tid);
@@ -114,13 +114,13 @@ main (int    argc,
   frames_start = gdk_frame_clock_get_frame_counter (clock);
 
   until = start + (gint64) (seconds * G_USEC_PER_SEC);
-  gui_test_wait_until (time_passed, &until, (guint) seconds + 10);
+  dps_gui_test_wait_until (time_passed, &until, ((guint) seconds + 10) * 1000);
 
   wall = (double) (g_get_monotonic_time () - start) / G_USEC_PER_SEC;
   main_cpu = thread_cpu_seconds (main_tid) - main_start;
   process_cpu = process_cpu_seconds () - process_start;
   loaded_end = dps_pipeline_diagram_get_count (diagram, DPS_PIPELINE_STAGE_TRANSFORM);
-  g_free (gui_test_screenshot (page, "bench-pipeline-live"));
+  g_free (dps_gui_test_save_screenshot (page, "bench-pipeline-live"));
 
   g_print ("pipeline view, generator at %.0f events/s for %.1f s (window 1280x900, GSK_RENDERER=%s):\n",
            rate, wall, g_getenv ("GSK_RENDERER") != NULL ? g_getenv ("GSK_RENDERER") : "default");
@@ -134,7 +134,7 @@ main (int    argc,
            process_cpu, 100.0 * process_cpu / wall);
 
   g_assert_true (gtk_widget_activate_action (page, "pipeline.stop", NULL));
-  g_assert_true (gui_test_wait_until (no_runs, session, 60));
+  g_assert_true (dps_gui_test_wait_until (no_runs, session, 60000));
   gtk_window_destroy (window);
   return 0;
 }

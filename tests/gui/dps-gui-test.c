@@ -5,6 +5,7 @@
 #include <glib/gstdio.h>
 #include <locale.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "dps-application.h"
@@ -166,6 +167,58 @@ dps_gui_test_tmp_path (const char *name)
   return g_build_filename (tmpdir, unique, NULL);
 }
 
+void
+dps_gui_test_append (const char *path,
+                     const char *text,
+                     gssize      length)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFileOutputStream) stream = NULL;
+  g_autoptr(GError) error = NULL;
+
+  stream = g_file_append_to (file, G_FILE_CREATE_NONE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_output_stream_write_all (G_OUTPUT_STREAM (stream), text,
+                                            length < 0 ? strlen (text) : (gsize) length,
+                                            NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_output_stream_close (G_OUTPUT_STREAM (stream), NULL, &error));
+  g_assert_no_error (error);
+}
+
+static void
+session_opened_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  GError **error = user_data;
+
+  if (dps_session_open_finish (DPS_SESSION (object), result, error))
+    *error = (GError *) 1;   /* done, no error */
+  g_assert_nonnull (*error);
+}
+
+static gboolean
+pointer_set (gpointer user_data)
+{
+  return *(gpointer *) user_data != NULL;
+}
+
+DpsSession *
+dps_gui_test_open_session (const char *name)
+{
+  g_autoptr(DpsSession) session = dps_session_new ();
+  g_autofree char *path = dps_gui_test_tmp_path (name);
+  g_autofree char *uri = g_strconcat ("sqlite://", path, NULL);
+  GError *error = NULL;
+
+  dps_session_open_async (session, uri, TRUE, NULL, session_opened_cb, &error);
+  g_assert_true (dps_gui_test_wait_until (pointer_set, &error, 60000));
+  if (error != (GError *) 1)
+    g_error ("Could not open %s: %s", uri, error->message);
+  return g_steal_pointer (&session);
+}
+
 GApplication *
 dps_gui_test_get_application (void)
 {
@@ -260,6 +313,28 @@ dps_gui_test_show_window (GtkWindow *window)
   g_assert_true (dps_gui_test_wait_for_frame (GTK_WIDGET (window)));
 }
 
+GtkWindow *
+dps_gui_test_show_in_window (GtkWidget *child,
+                             int        width,
+                             int        height)
+{
+  GtkWidget *window = gtk_window_new ();
+
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  gtk_window_set_child (GTK_WINDOW (window), child);
+  dps_gui_test_show_window (GTK_WINDOW (window));
+  dps_gui_test_drain ();
+  return GTK_WINDOW (window);
+}
+
+void
+dps_gui_test_set_dark (gboolean dark)
+{
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
+                                      dark ? ADW_COLOR_SCHEME_FORCE_DARK : ADW_COLOR_SCHEME_FORCE_LIGHT);
+  dps_gui_test_drain ();
+}
+
 char *
 dps_gui_test_save_screenshot (GtkWidget  *widget,
                               const char *name)
@@ -284,6 +359,17 @@ dps_gui_test_save_screenshot (GtkWidget  *widget,
   height = gtk_widget_get_height (widget);
   paintable = gtk_widget_paintable_new (widget);
   snapshot = gtk_snapshot_new ();
+  /* A view alone has no background of its own: the window's, opaque. */
+  {
+    GdkRGBA background;
+
+    G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+    if (!gtk_style_context_lookup_color (gtk_widget_get_style_context (widget), "window_bg_color", &background))
+      gdk_rgba_parse (&background, "#fafafa");
+    G_GNUC_END_IGNORE_DEPRECATIONS
+    background.alpha = 1;
+    gtk_snapshot_append_color (snapshot, &background, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  }
   gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
   node = gtk_snapshot_free_to_node (snapshot);
   g_assert_nonnull (node);

@@ -3,6 +3,8 @@
 
 #include <adwaita.h>
 
+#include "dps-session.h"
+
 G_BEGIN_DECLS
 
 /* A harness for GUI tests: a private HOME and data folders, in-memory
@@ -23,6 +25,14 @@ const char  *dps_gui_test_get_tmpdir        (void);
 /* A new path in the private folder, "name" made unique. */
 char        *dps_gui_test_tmp_path          (const char   *name);
 
+/* Appends @length bytes of @text (all of it when -1) to the file at @path. */
+void         dps_gui_test_append            (const char   *path,
+                                             const char   *text,
+                                             gssize        length);
+/* A session on a new SQLite database "name" in the private folder,
+ * opened (and migrated) before it returns. */
+DpsSession  *dps_gui_test_open_session      (const char   *name);
+
 /* The application, registered (startup ran: actions, accelerators,
  * menus, style sheet) but not running. */
 GApplication *dps_gui_test_get_application  (void);
@@ -39,9 +49,17 @@ void         dps_gui_test_drain             (void);
 void         dps_gui_test_show_window       (GtkWindow    *window);
 /* Waits for the next "after-paint" of @widget's frame clock. */
 gboolean     dps_gui_test_wait_for_frame    (GtkWidget    *widget);
+/* A plain window holding @child (a view on its own), shown at @width ×
+ * @height once a frame of it was painted. */
+GtkWindow   *dps_gui_test_show_in_window    (GtkWidget    *child,
+                                             int           width,
+                                             int           height);
+/* Forces the dark or the light style. */
+void         dps_gui_test_set_dark          (gboolean      dark);
 
-/* Renders @widget to "NAME.png" in the artifact folder (the build dir's
- * tests/gui/screenshots); returns the path. */
+/* Renders @widget, over the window background, to "NAME.png" in the
+ * artifact folder (the build dir's tests/gui/screenshots); returns the
+ * path. */
 char        *dps_gui_test_save_screenshot   (GtkWidget    *widget,
                                              const char   *name);
 

@@ -61,6 +61,7 @@ test_french (void)
   assert_format (dps_format_local_date (G_GINT64_CONSTANT (1795182312) * G_USEC_PER_SEC), "20/11/2026");
   assert_format (dps_format_local_date_time (G_GINT64_CONSTANT (1795182312) * G_USEC_PER_SEC),
                  "20/11/2026 13:45:12");
+  assert_format (dps_format_local_time (G_GINT64_CONSTANT (1795182312) * G_USEC_PER_SEC), "13:45:12");
 
   restore_locale ();
 }
@@ -82,6 +83,11 @@ test_french_translated (void)
   assert_format (dps_format_duration (42), "42" NBSP "s");
   assert_format (dps_format_duration (200), "3" NBSP "min" NBSP "20" NBSP "s");
   assert_format (dps_format_duration (7500), "2" NBSP "h" NBSP "05" NBSP "min");
+  assert_format (dps_format_duration (4.26), "4,3" NBSP "s");
+  assert_format (dps_format_rate (1234.4), "1" NNBSP "234/s");
+  assert_format (dps_format_rate (2.5), "2,5/s");
+  assert_format (dps_format_share (1, 8), "12,5" NNBSP "%");
+  assert_format (dps_format_share (3, 0), "—");
 
   g_unsetenv ("LANGUAGE");
   restore_locale ();
@@ -104,6 +110,13 @@ test_english (void)
   assert_format (dps_format_duration (42), "42 s");
   assert_format (dps_format_duration (200), "3 min 20 s");
   assert_format (dps_format_duration (-1), "—");
+  assert_format (dps_format_duration (0.4), "0.4 s");
+  assert_format (dps_format_duration (9.96), "10 s");
+  assert_format (dps_format_rate (1234.4), "1,234/s");
+  assert_format (dps_format_rate (0), "0/s");
+  assert_format (dps_format_rate (2.5), "2.5/s");
+  assert_format (dps_format_share (1, 8), "12.5%");
+  assert_format (dps_format_local_time (G_GINT64_CONSTANT (1795182312) * G_USEC_PER_SEC), "01:45:12 PM");
   assert_format (dps_format_local_date (G_GINT64_CONSTANT (1795182312) * G_USEC_PER_SEC), "11/20/2026");
   assert_format (dps_format_local_date_time (G_GINT64_CONSTANT (1795182312) * G_USEC_PER_SEC),
                  "11/20/2026 01:45:12 PM");

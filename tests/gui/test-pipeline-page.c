@@ -3,7 +3,7 @@
 
 #include "dps-pipeline-page.h"
 #include "dps-run-item.h"
-#include "gui-test-util.h"
+#include "dps-gui-test.h"
 
 /* Valid lines from the generator, each ended by '\n'. */
 static char *
@@ -95,9 +95,9 @@ open_own_connection (DpsSession *session)
 static void
 test_follow (void)
 {
-  g_autoptr(DpsSession) session = gui_test_open_session ("follow.db");
+  g_autoptr(DpsSession) session = dps_gui_test_open_session ("follow.db");
   g_autoptr(DpsGenerator) generator = clean_generator (11);
-  g_autofree char *path = g_build_filename (gui_test_get_tmpdir (), "follow.jsonl", NULL);
+  g_autofree char *path = dps_gui_test_tmp_path ("follow.jsonl");
   g_autofree char *first = make_lines (generator, 300);
   g_autofree char *second = make_lines (generator, 200);
   g_autoptr(DpsRepository) repository = NULL;
@@ -112,10 +112,10 @@ test_follow (void)
   GtkWindow *window;
   Expect e = { 0 };
 
-  gui_test_append (path, first, -1);
+  dps_gui_test_append (path, first, -1);
 
   page = dps_pipeline_page_new (session);
-  window = gui_test_show_in_window (page, 1280, 900);
+  window = dps_gui_test_show_in_window (page, 1280, 900);
   e.page = DPS_PIPELINE_PAGE (page);
   e.session = session;
   diagram = dps_pipeline_page_get_diagram (e.page);
@@ -124,20 +124,20 @@ test_follow (void)
   g_assert_true (gtk_widget_activate_action (page, "pipeline.follow", "s", path));
 
   e.loaded = e.read = 300;
-  g_assert_true (gui_test_wait_until (diagram_counted, &e, 60));
+  g_assert_true (dps_gui_test_wait_until (diagram_counted, &e, 60000));
   g_assert_true (dps_pipeline_diagram_get_live (diagram));
 
   /* The file grows: the run follows it. */
-  gui_test_append (path, second, -1);
+  dps_gui_test_append (path, second, -1);
   e.loaded = e.read = 500;
-  g_assert_true (gui_test_wait_until (diagram_counted, &e, 60));
+  g_assert_true (dps_gui_test_wait_until (diagram_counted, &e, 60000));
   g_assert_cmpint (dps_pipeline_diagram_get_count (diagram, DPS_PIPELINE_STAGE_TRANSFORM), ==, 500);
   g_assert_cmpint (dps_pipeline_diagram_get_count (diagram, DPS_PIPELINE_STAGE_REJECTS), ==, 0);
   g_assert_cmpint (dps_pipeline_diagram_get_duplicates (diagram), ==, 0);
   g_assert_nonnull (strstr (dps_pipeline_diagram_get_description (diagram), "500"));
 
   /* The history lists the run while it goes on, with the database's counts. */
-  g_assert_true (gui_test_wait_until (history_running_with, &e, 60));
+  g_assert_true (dps_gui_test_wait_until (history_running_with, &e, 60000));
 
   repository = open_own_connection (session);
   g_assert_true (dps_repository_get_info (repository, &info, &error));
@@ -148,7 +148,7 @@ test_follow (void)
 
   /* Stop: the run ends, recorded as succeeded, then checked. */
   g_assert_true (gtk_widget_activate_action (page, "pipeline.stop", NULL));
-  g_assert_true (gui_test_wait_until (history_checked, &e, 60));
+  g_assert_true (dps_gui_test_wait_until (history_checked, &e, 60000));
 
   runs = dps_repository_list_runs (repository, 10, &error);
   g_assert_no_error (error);
@@ -265,9 +265,9 @@ flag_set (gpointer user_data)
 static void
 test_schedule (void)
 {
-  g_autoptr(DpsSession) session = gui_test_open_session ("schedule.db");
+  g_autoptr(DpsSession) session = dps_gui_test_open_session ("schedule.db");
   g_autoptr(DpsGenerator) generator = clean_generator (12);
-  g_autofree char *path = g_build_filename (gui_test_get_tmpdir (), "scheduled.jsonl", NULL);
+  g_autofree char *path = dps_gui_test_tmp_path ("scheduled.jsonl");
   g_autofree char *first = make_lines (generator, 100);
   g_autofree char *second = make_lines (generator, 50);
   g_autofree char *third = make_lines (generator, 25);
@@ -280,7 +280,7 @@ test_schedule (void)
 
   g_assert_true (dps_pipeline_controller_get_for_session (session) == controller);
   g_signal_connect (controller, "run-checked", G_CALLBACK (run_checked_cb), &checked);
-  gui_test_append (path, first, -1);
+  dps_gui_test_append (path, first, -1);
 
   /* On, with nothing to read: it says so. */
   dps_pipeline_controller_set_schedule_source (controller, "");
@@ -291,7 +291,7 @@ test_schedule (void)
 
   /* Given a file, the scheduler starts with a run at once. */
   dps_pipeline_controller_set_schedule_source (controller, path);
-  g_assert_true (gui_test_wait_until (run_checked, &checked, 60));
+  g_assert_true (dps_gui_test_wait_until (run_checked, &checked, 60000));
   g_assert_null (dps_pipeline_controller_get_schedule_problem (controller));
   g_assert_true (dps_pipeline_controller_get_schedule_active (controller));
   repository = open_own_connection (session);
@@ -302,17 +302,17 @@ test_schedule (void)
   g_clear_pointer (&run, dps_run_record_free);
 
   /* The next run waits for its time: one interval after the start. */
-  g_assert_true (gui_test_wait_until (next_run_known, controller, 60));
+  g_assert_true (dps_gui_test_wait_until (next_run_known, controller, 60000));
   next = dps_pipeline_controller_get_next_run (controller);
   now = g_get_real_time ();
   g_assert_cmpint (next, >, now);
   g_assert_cmpint (next, <=, now + 60 * G_USEC_PER_SEC);
 
   /* Run now: the scheduler's next run, reading only what is new. */
-  gui_test_append (path, second, -1);
+  dps_gui_test_append (path, second, -1);
   checked = 0;
   dps_pipeline_controller_run_now_async (controller, NULL, started_cb, &started);
-  g_assert_true (gui_test_wait_until (run_checked, &checked, 60));
+  g_assert_true (dps_gui_test_wait_until (run_checked, &checked, 60000));
   run = find_run (repository, checked);
   g_assert_cmpint (run->rows_loaded, ==, 50);
   g_assert_cmpint (run->status, ==, DPS_RUN_STATUS_SUCCEEDED);
@@ -321,22 +321,22 @@ test_schedule (void)
   /* Stop turns the schedule off. */
   dps_pipeline_controller_stop (controller);
   g_assert_cmpint (dps_pipeline_controller_get_schedule (controller), ==, DPS_PIPELINE_SCHEDULE_OFF);
-  g_assert_true (gui_test_wait_until (schedule_stopped, controller, 60));
+  g_assert_true (dps_gui_test_wait_until (schedule_stopped, controller, 60000));
 
   /* Off, run now is one run of what is new, which ends by itself and
    * is checked like a scheduled one. */
-  gui_test_append (path, third, -1);
+  dps_gui_test_append (path, third, -1);
   checked = 0;
   started = FALSE;
   dps_pipeline_controller_run_now_async (controller, NULL, started_cb, &started);
-  g_assert_true (gui_test_wait_until (flag_set, &started, 60));
-  g_assert_true (gui_test_wait_until (run_checked, &checked, 60));
+  g_assert_true (dps_gui_test_wait_until (flag_set, &started, 60000));
+  g_assert_true (dps_gui_test_wait_until (run_checked, &checked, 60000));
   run = find_run (repository, checked);
   g_assert_cmpint (run->rows_loaded, ==, 25);
   g_assert_cmpint (run->status, ==, DPS_RUN_STATUS_SUCCEEDED);
   g_assert_cmpstr (run->kind, ==, "follow");
   g_assert_nonnull (run->quality_checks);
-  g_assert_true (gui_test_wait_until (schedule_stopped, controller, 60));
+  g_assert_true (dps_gui_test_wait_until (schedule_stopped, controller, 60000));
 
   g_signal_handlers_disconnect_by_data (controller, &checked);
 }
@@ -361,8 +361,8 @@ no_runs (gpointer user_data)
 static void
 test_screenshots (void)
 {
-  g_autoptr(DpsSession) session = gui_test_open_session ("screens.db");
-  g_autofree char *path = g_build_filename (gui_test_get_tmpdir (), "screens.jsonl", NULL);
+  g_autoptr(DpsSession) session = dps_gui_test_open_session ("screens.db");
+  g_autofree char *path = dps_gui_test_tmp_path ("screens.jsonl");
   g_autoptr(DpsGenerator) generator = NULL;
   g_autoptr(GString) text = g_string_new (NULL);
   g_autoptr(GString) line = g_string_new (NULL);
@@ -386,10 +386,10 @@ test_screenshots (void)
       g_string_append_len (text, line->str, (gssize) line->len);
       g_string_append_c (text, '\n');
     }
-  gui_test_append (path, text->str, (gssize) text->len);
+  dps_gui_test_append (path, text->str, (gssize) text->len);
 
   page = dps_pipeline_page_new (session);
-  window = gui_test_show_in_window (page, 1280, 900);
+  window = dps_gui_test_show_in_window (page, 1280, 900);
   e.page = DPS_PIPELINE_PAGE (page);
   e.session = session;
   diagram = dps_pipeline_page_get_diagram (e.page);
@@ -398,35 +398,35 @@ test_screenshots (void)
   e.read = 3000;
   e.loaded = 3000 - (gint64) dps_generator_get_manifest (generator)->rejects -
              (gint64) dps_generator_get_manifest (generator)->duplicates;
-  g_assert_true (gui_test_wait_until (diagram_counted, &e, 60));
+  g_assert_true (dps_gui_test_wait_until (diagram_counted, &e, 60000));
   g_assert_cmpint (dps_pipeline_diagram_get_count (diagram, DPS_PIPELINE_STAGE_REJECTS), ==,
                    (gint64) dps_generator_get_manifest (generator)->rejects);
   g_assert_true (gtk_widget_activate_action (page, "pipeline.stop", NULL));
-  g_assert_true (gui_test_wait_until (history_checked, &e, 60));
+  g_assert_true (dps_gui_test_wait_until (history_checked, &e, 60000));
   gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (gtk_column_view_get_model (
     GTK_COLUMN_VIEW (gtk_widget_get_template_child (page, DPS_TYPE_PIPELINE_PAGE, "history_view")))), 0);
 
-  gui_test_set_dark (FALSE);
-  g_free (gui_test_screenshot (page, "pipeline-light"));
-  gui_test_set_dark (TRUE);
-  g_free (gui_test_screenshot (page, "pipeline-dark"));
+  dps_gui_test_set_dark (FALSE);
+  g_free (dps_gui_test_save_screenshot (page, "pipeline-light"));
+  dps_gui_test_set_dark (TRUE);
+  g_free (dps_gui_test_save_screenshot (page, "pipeline-dark"));
 
   /* Live: the generator at 1,000 events per second. */
   gtk_adjustment_set_value (GTK_ADJUSTMENT (gtk_widget_get_template_child (page, DPS_TYPE_PIPELINE_PAGE,
                                                                            "rate_adjustment")), 1000);
   g_assert_true (gtk_widget_activate_action (page, "pipeline.start-generator", NULL));
-  g_assert_true (gui_test_wait_until (animating, diagram, 60));
+  g_assert_true (dps_gui_test_wait_until (animating, diagram, 60000));
   g_assert_true (dps_pipeline_diagram_get_live (diagram));
-  gui_test_set_dark (FALSE);
-  shot = gui_test_screenshot (page, "pipeline-live-light");
+  dps_gui_test_set_dark (FALSE);
+  shot = dps_gui_test_save_screenshot (page, "pipeline-live-light");
   g_assert_true (g_file_test (shot, G_FILE_TEST_IS_REGULAR));
-  gui_test_set_dark (TRUE);
-  g_free (gui_test_screenshot (page, "pipeline-live-dark"));
+  dps_gui_test_set_dark (TRUE);
+  g_free (dps_gui_test_save_screenshot (page, "pipeline-live-dark"));
 
   g_assert_true (gtk_widget_activate_action (page, "pipeline.stop", NULL));
-  g_assert_true (gui_test_wait_until (no_runs, session, 60));
+  g_assert_true (dps_gui_test_wait_until (no_runs, session, 60000));
   g_assert_false (dps_pipeline_diagram_get_animating (diagram));
-  gui_test_set_dark (FALSE);
+  dps_gui_test_set_dark (FALSE);
 
   gtk_window_destroy (window);
 }
@@ -435,7 +435,7 @@ int
 main (int    argc,
       char **argv)
 {
-  gui_test_init (&argc, &argv);
+  dps_gui_test_init (&argc, &argv);
 
   g_test_add_func ("/dps/pipeline-page/follow", test_follow);
   g_test_add_func ("/dps/pipeline-page/schedule", test_schedule);

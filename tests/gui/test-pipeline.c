@@ -8,6 +8,8 @@
 #include "dps-export-dialog.h"
 #include "dps-generate-dialog.h"
 #include "dps-gui-test.h"
+#include "dps-pipeline-controller.h"
+#include "dps-pipeline-page.h"
 #include "dps-schedule-dialog.h"
 #include "dps-window.h"
 
@@ -43,12 +45,18 @@ fixture_set_up (Fixture       *fixture,
   g_assert_no_error (error);
 }
 
+static DpsPipelineController *
+controller_of (Fixture *fixture)
+{
+  return dps_pipeline_controller_get_for_session (dps_window_get_session (fixture->window));
+}
+
 static gboolean
 runner_idle (gpointer user_data)
 {
   Fixture *fixture = user_data;
 
-  return !dps_pipeline_runner_is_busy (dps_window_get_runner (fixture->window)) &&
+  return !dps_pipeline_controller_is_busy (controller_of (fixture)) &&
          g_list_model_get_n_items (dps_session_get_runs (dps_window_get_session (fixture->window))) == 0;
 }
 
@@ -56,13 +64,15 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "stop", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "pipeline.stop", NULL);
   g_assert_true (dps_gui_test_wait_until (runner_idle, fixture, TIMEOUT_MS));
   dps_gui_test_close_other_toplevels (GTK_WINDOW (fixture->window));
   gtk_window_destroy (GTK_WINDOW (fixture->window));
   g_clear_object (&fixture->window);
   g_clear_object (&fixture->repository);
   g_settings_reset (fixture->settings, "schedule-mode");
+  g_settings_reset (fixture->settings, "schedule-interval-minutes");
+  g_settings_reset (fixture->settings, "schedule-source-path");
   g_settings_reset (fixture->settings, "generator-rows");
   g_settings_reset (fixture->settings, "generator-seed");
   g_settings_reset (fixture->settings, "generator-dirty-ratio");
@@ -177,63 +187,173 @@ last_run (Fixture *fixture)
   return dps_run_record_copy (g_ptr_array_index (runs, 0));
 }
 
-/* Follow a File or Folder… keeps loading what is appended; Stop ends it
- * cleanly; Run Now reads what is new once; Schedule… repeats runs. */
+static void
+run_checked_cb (DpsPipelineController *controller,
+                gint64                 run_id,
+                gpointer               user_data)
+{
+  *(gint64 *) user_data = run_id;
+}
+
+static gboolean
+run_checked (gpointer user_data)
+{
+  return *(gint64 *) user_data > 0;
+}
+
+static gboolean
+schedule_active (gpointer user_data)
+{
+  return dps_pipeline_controller_get_schedule_active (user_data);
+}
+
+static DpsRunRecord *
+find_run (Fixture *fixture,
+          gint64   id)
+{
+  g_autoptr(GPtrArray) runs = dps_repository_list_runs (fixture->repository, 50, NULL);
+
+  g_assert_nonnull (runs);
+  for (guint i = 0; i < runs->len; i++)
+    if (((DpsRunRecord *) g_ptr_array_index (runs, i))->id == id)
+      return dps_run_record_copy (g_ptr_array_index (runs, i));
+  g_assert_not_reached ();
+}
+
+/* The Pipeline menu drives the session's pipeline controller, the one
+ * the Pipeline view drives: Follow a File or Folder… keeps loading what
+ * is appended; Stop ends it cleanly; Run Now reads what is new once;
+ * Schedule… edits the controller's schedule, whose one scheduler then
+ * runs; Stop turns it off. */
 static void
 test_follow (Fixture       *fixture,
              gconstpointer  data)
 {
   g_autofree char *path = dps_gui_test_tmp_path ("follow.jsonl");
-  DpsPipelineRunner *runner = dps_window_get_runner (fixture->window);
+  g_autofree char *name = g_path_get_basename (path);
+  g_autofree char *following = g_strdup_printf ("Following “%s”", name);
+  g_autofree char *every = g_strdup_printf ("“%s” every 5 minutes", name);
+  g_autofree char *source = NULL;
+  DpsPipelineController *controller = controller_of (fixture);
+  GtkWidget *window = GTK_WIDGET (fixture->window);
+  /* The Pipeline view's commands, which the window's menu and bar use. */
+  GActionGroup *pipeline = dps_pipeline_page_get_action_group (
+    DPS_PIPELINE_PAGE (dps_window_get_page_content (fixture->window, "pipeline")));
+  GListModel *runs = dps_session_get_runs (dps_window_get_session (fixture->window));
   g_autoptr(DpsRunRecord) run = NULL;
+  g_autoptr(GPtrArray) engines = NULL;
+  gint64 checked = 0;
   GtkWidget *dialog;
 
+  g_signal_connect (controller, "run-checked", G_CALLBACK (run_checked_cb), &checked);
+  g_assert_false (g_action_group_get_action_enabled (pipeline, "stop"));
+  g_assert_null (dps_pipeline_controller_get_status (controller));
+
   append_lines (path, 500, 1);
-  g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "follow-path",
-                                  g_variant_new_string (path));
+  g_assert_false (g_action_group_get_action_enabled (pipeline, "run-now"));
+  g_assert_true (gtk_widget_activate_action (window, "pipeline.follow", "s", path));
   wait_for_rows (fixture, 500);
-  wait_for_label (fixture, "Following “");
-  g_assert_true (dps_pipeline_runner_is_active (runner));
-  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (fixture->window), "stop"));
+  wait_for_label (fixture, following);
+  g_assert_true (dps_pipeline_controller_is_running (controller));
+  g_assert_true (g_action_group_get_action_enabled (pipeline, "stop"));
+  /* One run, the session's, which the controller lists for its view. */
+  engines = dps_pipeline_controller_list_engines (controller);
+  g_assert_cmpuint (engines->len, ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (runs), ==, 1);
+  g_assert_cmpstr (dps_source_get_kind (dps_engine_get_source (g_ptr_array_index (engines, 0))), ==, "follow");
+  g_clear_pointer (&engines, g_ptr_array_unref);
+  /* With the schedule off, what was followed is what Run Now reads. */
+  source = dps_pipeline_controller_dup_schedule_source (controller);
+  g_assert_cmpstr (source, ==, path);
 
   /* Lines appended later arrive by themselves. */
   append_lines (path, 300, 2);
   wait_for_rows (fixture, 800);
 
-  g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "stop", NULL);
+  g_assert_true (gtk_widget_activate_action (window, "pipeline.stop", NULL));
   g_assert_true (dps_gui_test_wait_until (runner_idle, fixture, TIMEOUT_MS));
-  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (fixture->window), "stop"));
+  g_assert_false (g_action_group_get_action_enabled (pipeline, "stop"));
+  g_assert_null (dps_pipeline_controller_get_status (controller));
   run = last_run (fixture);
   g_assert_cmpstr (run->kind, ==, "follow");
   g_assert_cmpint (run->rows_loaded, ==, 800);
-  g_assert_cmpint (run->status, !=, DPS_RUN_STATUS_FAILED);
-  g_assert_cmpint (run->status, !=, DPS_RUN_STATUS_RUNNING);
+  g_assert_cmpint (run->status, ==, DPS_RUN_STATUS_SUCCEEDED);
+  g_clear_pointer (&run, dps_run_record_free);
+  /* The controller checked the run, as it checks the view's runs. */
+  g_assert_true (dps_gui_test_wait_until (run_checked, &checked, TIMEOUT_MS));
+  run = find_run (fixture, checked);
+  g_assert_nonnull (run->quality_checks);
   g_clear_pointer (&run, dps_run_record_free);
 
-  /* Run Now, with no schedule: one run of what is new. */
+  /* Run Now, with no schedule: one run of what is new, which ends. */
   append_lines (path, 200, 3);
-  g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "run-now", NULL);
-  wait_for_label (fixture, "200 rows loaded, 0 rejected, 0 duplicates");
+  checked = 0;
+  g_assert_true (g_action_group_get_action_enabled (pipeline, "run-now"));
+  g_assert_true (gtk_widget_activate_action (window, "pipeline.run-now", NULL));
   wait_for_rows (fixture, 1000);
+  g_assert_true (dps_gui_test_wait_until (run_checked, &checked, TIMEOUT_MS));
   g_assert_true (dps_gui_test_wait_until (runner_idle, fixture, TIMEOUT_MS));
-  run = last_run (fixture);
+  run = find_run (fixture, checked);
   g_assert_cmpint (run->status, ==, DPS_RUN_STATUS_SUCCEEDED);
   g_assert_cmpint (run->rows_loaded, ==, 200);
   g_clear_pointer (&run, dps_run_record_free);
 
-  /* Schedule…: every 5 minutes; the first run starts now. */
-  append_lines (path, 100, 4);
-  g_settings_set_string (fixture->settings, "schedule-mode", "interval");
-  g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "schedule", NULL);
+  /* Schedule… shows the controller's schedule... */
+  dps_pipeline_controller_set_interval_minutes (controller, 7);
+  gtk_widget_activate_action (window, "win.schedule", NULL);
   dialog = wait_for_toplevel (DPS_TYPE_SCHEDULE_DIALOG);
-  g_assert_nonnull (dps_gui_test_find_label (dialog, "follow.jsonl"));
+  g_assert_cmpstr (dps_schedule_dialog_get_source (DPS_SCHEDULE_DIALOG (dialog)), ==, path);
+  g_assert_nonnull (dps_gui_test_find_label (dialog, name));
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (
+    gtk_widget_get_template_child (dialog, DPS_TYPE_SCHEDULE_DIALOG, "interval_spin"))), ==, 7);
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (
+    gtk_widget_get_template_child (dialog, DPS_TYPE_SCHEDULE_DIALOG, "mode_row"))), ==, 0);
+
+  /* ...and applies to it: every 5 minutes, the first run now. */
+  append_lines (path, 100, 4);
+  checked = 0;
+  adw_combo_row_set_selected (ADW_COMBO_ROW (gtk_widget_get_template_child (dialog, DPS_TYPE_SCHEDULE_DIALOG,
+                                                                            "mode_row")),
+                              DPS_PIPELINE_SCHEDULE_INTERVAL);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (gtk_widget_get_template_child (dialog, DPS_TYPE_SCHEDULE_DIALOG,
+                                                                             "interval_spin")), 5);
   gtk_widget_activate_action (dialog, "schedule.apply", NULL);
   dps_gui_test_drain ();
   g_assert_null (dps_gui_test_find_toplevel (DPS_TYPE_SCHEDULE_DIALOG));
+  g_assert_cmpint (dps_pipeline_controller_get_schedule (controller), ==, DPS_PIPELINE_SCHEDULE_INTERVAL);
+  g_assert_cmpuint (dps_pipeline_controller_get_interval_minutes (controller), ==, 5);
+  /* The Pipeline view shows the same schedule. */
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (gtk_widget_get_template_child (
+    dps_window_get_page_content (fixture->window, "pipeline"), DPS_TYPE_PIPELINE_PAGE, "schedule_dropdown"))),
+                    ==, DPS_PIPELINE_SCHEDULE_INTERVAL);
+  g_assert_true (dps_gui_test_wait_until (schedule_active, controller, TIMEOUT_MS));
   wait_for_rows (fixture, 1100);
-  wait_for_label (fixture, "every 5 minutes");
+  g_assert_true (dps_gui_test_wait_until (run_checked, &checked, TIMEOUT_MS));
+  wait_for_label (fixture, every);
   wait_for_label (fixture, "next run at");
-  g_assert_true (dps_pipeline_runner_is_active (runner));
+  g_assert_true (g_action_group_get_action_enabled (pipeline, "stop"));
+
+  /* Run Now with the schedule on is the scheduler's next run, not a
+   * second reader: the session runs nothing. */
+  append_lines (path, 50, 5);
+  checked = 0;
+  g_assert_true (g_action_group_get_action_enabled (pipeline, "run-now"));
+  g_assert_true (gtk_widget_activate_action (window, "pipeline.run-now", NULL));
+  g_assert_true (dps_gui_test_wait_until (run_checked, &checked, TIMEOUT_MS));
+  g_assert_cmpuint (g_list_model_get_n_items (runs), ==, 0);
+  wait_for_rows (fixture, 1150);
+  run = find_run (fixture, checked);
+  g_assert_cmpint (run->rows_loaded, ==, 50);
+  g_clear_pointer (&run, dps_run_record_free);
+
+  /* Stop turns the schedule off. */
+  g_assert_true (gtk_widget_activate_action (window, "pipeline.stop", NULL));
+  g_assert_cmpint (dps_pipeline_controller_get_schedule (controller), ==, DPS_PIPELINE_SCHEDULE_OFF);
+  g_assert_true (dps_gui_test_wait_until (runner_idle, fixture, TIMEOUT_MS));
+  g_assert_false (dps_pipeline_controller_get_schedule_active (controller));
+  g_assert_false (g_action_group_get_action_enabled (pipeline, "stop"));
+
+  g_signal_handlers_disconnect_by_data (controller, &checked);
 }
 
 /* Generate Sample Data… loads what the dialog asks for. */

@@ -6,7 +6,7 @@
 #include "dps-duplicate-item.h"
 #include "dps-quality-page.h"
 #include "dps-reject-item.h"
-#include "gui-test-util.h"
+#include "dps-gui-test.h"
 
 typedef struct {
   char                 *path;          /* the JSONL file */
@@ -42,7 +42,7 @@ make_dirty_file (Dirty *dirty)
   options.days = 20;
   generator = dps_generator_new (&options);
 
-  dirty->path = g_build_filename (gui_test_get_tmpdir (), "dirty.jsonl", NULL);
+  dirty->path = dps_gui_test_tmp_path ("dirty.jsonl");
   dirty->bad = g_string_new (NULL);
   for (guint i = 0; i < DPS_N_REJECT_REASONS; i++)
     dirty->bad_by_reason[i] = g_string_new (NULL);
@@ -67,7 +67,7 @@ make_dirty_file (Dirty *dirty)
         }
     }
   dirty->manifest = *dps_generator_get_manifest (generator);
-  gui_test_append (dirty->path, text->str, (gssize) text->len);
+  dps_gui_test_append (dirty->path, text->str, (gssize) text->len);
   g_assert_cmpuint (dirty->manifest.rejects, >, 100);
   g_assert_cmpuint (dirty->manifest.duplicates, >, 10);
 }
@@ -153,7 +153,7 @@ run_export (DpsQualityPage *page,
 
   memset (export, 0, sizeof *export);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), action, "s", path));
-  g_assert_true (gui_test_wait_until (export_done, export, 120));
+  g_assert_true (dps_gui_test_wait_until (export_done, export, 120000));
   g_signal_handler_disconnect (page, id);
   g_assert_no_error (export->error);
   g_assert_cmpstr (export->path, ==, path);
@@ -220,13 +220,13 @@ csv_next_record (const char **p)
 static void
 test_counts_and_export (void)
 {
-  g_autoptr(DpsSession) session = gui_test_open_session ("quality.db");
+  g_autoptr(DpsSession) session = dps_gui_test_open_session ("quality.db");
   g_autoptr(DpsRepository) repository = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) duplicates = NULL;
-  g_autofree char *jsonl = g_build_filename (gui_test_get_tmpdir (), "rejects.jsonl", NULL);
-  g_autofree char *csv = g_build_filename (gui_test_get_tmpdir (), "rejects.csv", NULL);
-  g_autofree char *one = g_build_filename (gui_test_get_tmpdir (), "one-reason.jsonl", NULL);
+  g_autofree char *jsonl = dps_gui_test_tmp_path ("rejects.jsonl");
+  g_autofree char *csv = dps_gui_test_tmp_path ("rejects.csv");
+  g_autofree char *one = dps_gui_test_tmp_path ("one-reason.jsonl");
   g_autofree char *contents = NULL;
   gint64 by_reason[DPS_N_REJECT_REASONS];
   gint64 total = 0, arrivals = 0;
@@ -242,9 +242,9 @@ test_counts_and_export (void)
   load (session, dirty.path);
 
   page = DPS_QUALITY_PAGE (dps_quality_page_new (session));
-  window = gui_test_show_in_window (GTK_WIDGET (page), 1280, 900);
+  window = dps_gui_test_show_in_window (GTK_WIDGET (page), 1280, 900);
   dps_quality_page_refresh (page);
-  g_assert_true (gui_test_wait_until (refreshed, page, 60));
+  g_assert_true (dps_gui_test_wait_until (refreshed, page, 60000));
 
   /* The counts per reason are the database's, and the generator's. */
   repository = dps_session_open_reader (session, &error);
@@ -266,7 +266,7 @@ test_counts_and_export (void)
   /* Every reject is listed, page after page. */
   wait.page = page;
   wait.expected = (guint) total;
-  g_assert_true (gui_test_wait_until (list_loaded, &wait, 60));
+  g_assert_true (dps_gui_test_wait_until (list_loaded, &wait, 60000));
   for (guint i = 0; i < wait.expected; i++)
     {
       g_autoptr(DpsRejectItem) item = g_list_model_get_item (dps_quality_page_get_rejects (page), i);
@@ -331,7 +331,7 @@ test_counts_and_export (void)
   dps_quality_page_set_reason_filter (page, reason);
   g_assert_cmpint (dps_quality_page_get_reason_filter (page), ==, reason);
   wait.expected = (guint) by_reason[reason];
-  g_assert_true (gui_test_wait_until (list_loaded, &wait, 60));
+  g_assert_true (dps_gui_test_wait_until (list_loaded, &wait, 60000));
   for (guint i = 0; i < wait.expected; i++)
     {
       g_autoptr(DpsRejectItem) item = g_list_model_get_item (dps_quality_page_get_rejects (page), i);
@@ -346,15 +346,15 @@ test_counts_and_export (void)
   /* Light and dark, the list showing every reason, one selected. */
   dps_quality_page_set_reason_filter (page, -1);
   wait.expected = (guint) total;
-  g_assert_true (gui_test_wait_until (list_loaded, &wait, 60));
+  g_assert_true (dps_gui_test_wait_until (list_loaded, &wait, 60000));
   gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (gtk_column_view_get_model (
     GTK_COLUMN_VIEW (gtk_widget_get_template_child (GTK_WIDGET (page), DPS_TYPE_QUALITY_PAGE,
                                                     "rejects_view")))), 2);
-  gui_test_set_dark (FALSE);
-  g_free (gui_test_screenshot (GTK_WIDGET (page), "quality-light"));
-  gui_test_set_dark (TRUE);
-  g_free (gui_test_screenshot (GTK_WIDGET (page), "quality-dark"));
-  gui_test_set_dark (FALSE);
+  dps_gui_test_set_dark (FALSE);
+  g_free (dps_gui_test_save_screenshot (GTK_WIDGET (page), "quality-light"));
+  dps_gui_test_set_dark (TRUE);
+  g_free (dps_gui_test_save_screenshot (GTK_WIDGET (page), "quality-dark"));
+  dps_gui_test_set_dark (FALSE);
 
   gtk_window_destroy (window);
   dirty_clear (&dirty);
@@ -364,15 +364,15 @@ test_counts_and_export (void)
 static void
 test_period (void)
 {
-  g_autoptr(DpsSession) session = gui_test_open_session ("period.db");
-  g_autofree char *path = g_build_filename (gui_test_get_tmpdir (), "period.jsonl", NULL);
+  g_autoptr(DpsSession) session = dps_gui_test_open_session ("period.db");
+  g_autofree char *path = dps_gui_test_tmp_path ("period.jsonl");
   DpsFilter *filter = dps_session_get_filter (session);
   DpsQualityPage *page;
   GtkWindow *window;
   ListWait wait;
 
   /* Two bad lines with their own dates, one a day before the other. */
-  gui_test_append (path,
+  dps_gui_test_append (path,
                    "{\"transaction_id\": \"0b6f3c2e-8a51-4c1e-9d0a-3f2b7c9e1a44\", \"event_ts\": \"2026-11-20T13:45:12+00:00\", "
                    "\"user_id\": 0, \"amount\": 10.5, \"merchant\": \"Fnac\", \"category\": \"electronics\", "
                    "\"city\": \"Lyon\", \"status\": \"APPROVED\", \"payment_method\": \"card\"}\n"
@@ -382,8 +382,8 @@ test_period (void)
   load (session, path);
 
   page = DPS_QUALITY_PAGE (dps_quality_page_new (session));
-  window = gui_test_show_in_window (GTK_WIDGET (page), 1100, 800);
-  g_assert_true (gui_test_wait_until (refreshed, page, 60));
+  window = dps_gui_test_show_in_window (GTK_WIDGET (page), 1100, 800);
+  g_assert_true (dps_gui_test_wait_until (refreshed, page, 60000));
   g_assert_cmpint (dps_quality_page_get_reason_count (page, DPS_REJECT_OUT_OF_RANGE), ==, 1);
   g_assert_cmpint (dps_quality_page_get_reason_count (page, DPS_REJECT_UNKNOWN_ENUM), ==, 1);
 
@@ -395,12 +395,12 @@ test_period (void)
     dps_filter_set_period (filter, g_date_time_to_unix (from) * G_USEC_PER_SEC,
                            g_date_time_to_unix (to) * G_USEC_PER_SEC);
   }
-  g_assert_true (gui_test_wait_until (refreshed, page, 60));
+  g_assert_true (dps_gui_test_wait_until (refreshed, page, 60000));
   g_assert_cmpint (dps_quality_page_get_reason_count (page, DPS_REJECT_OUT_OF_RANGE), ==, 0);
   g_assert_cmpint (dps_quality_page_get_reason_count (page, DPS_REJECT_UNKNOWN_ENUM), ==, 1);
   wait.page = page;
   wait.expected = 1;
-  g_assert_true (gui_test_wait_until (list_loaded, &wait, 60));
+  g_assert_true (dps_gui_test_wait_until (list_loaded, &wait, 60000));
 
   gtk_window_destroy (window);
 }
@@ -409,7 +409,7 @@ int
 main (int    argc,
       char **argv)
 {
-  gui_test_init (&argc, &argv);
+  dps_gui_test_init (&argc, &argv);
 
   g_test_add_func ("/dps/quality-page/counts-and-export", test_counts_and_export);
   g_test_add_func ("/dps/quality-page/period", test_period);

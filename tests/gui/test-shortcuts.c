@@ -6,6 +6,8 @@
 #include "dps-core.h"
 #include "dps-export-dialog.h"
 #include "dps-gui-test.h"
+#include "dps-pipeline-page.h"
+#include "dps-quality-page.h"
 #include "dps-preferences-window.h"
 #include "dps-window.h"
 
@@ -60,6 +62,12 @@ group_for (const char  *detailed,
     {
       *name = detailed + 4;
       return G_ACTION_GROUP (dps_gui_test_get_application ());
+    }
+  if (g_str_has_prefix (detailed, "pipeline."))
+    {
+      /* The Pipeline view's group, which the window inserts. */
+      *name = detailed + strlen ("pipeline.");
+      return dps_pipeline_page_get_action_group (DPS_PIPELINE_PAGE (dps_window_get_page_content (window, "pipeline")));
     }
   g_assert_true (g_str_has_prefix (detailed, "win."));
   *name = detailed + 4;
@@ -117,8 +125,9 @@ walk_menu (GMenuModel *model,
             }
           else
             g_assert_null (parameter_type);
-          /* With data and nothing running, only Stop has nothing to do. */
-          if (g_str_equal (action, "win.stop"))
+          /* With data, nothing running and nothing followed yet, only
+           * Run Now and Stop have nothing to do. */
+          if (g_str_equal (action, "pipeline.stop") || g_str_equal (action, "pipeline.run-now"))
             g_assert_false (enabled);
           else
             g_assert_true (enabled);
@@ -137,7 +146,7 @@ test_menu_actions (void)
   const char * const required[] = {
     "win.import", "win.open-database", "win.new-database", "win.connect-postgres", "win.export-csv",
     "win.generate-sample-data", "app.quit", "win.show-view", "win.refresh", "app.color-scheme",
-    "win.follow", "win.run-now", "win.stop", "win.schedule", "win.show-help-overlay", "app.about",
+    "win.follow", "pipeline.run-now", "pipeline.stop", "win.schedule", "win.show-help-overlay", "app.about",
   };
 
   g_assert_nonnull (menu);
@@ -324,6 +333,34 @@ test_shortcut_effects (void)
 }
 
 static gboolean
+quality_refreshed (gpointer user_data)
+{
+  return !dps_quality_page_get_refreshing (DPS_QUALITY_PAGE (user_data));
+}
+
+/* The views' commands are the window's too: its menus, shortcuts and
+ * toasts reach the Pipeline and Data Quality views' actions. */
+static void
+test_view_actions (void)
+{
+  GtkWidget *quality = dps_window_get_page_content (window, "quality");
+  GtkWidget *pipeline = dps_window_get_page_content (window, "pipeline");
+
+  g_assert_true (DPS_IS_QUALITY_PAGE (quality));
+  g_assert_true (DPS_IS_PIPELINE_PAGE (pipeline));
+  g_assert_true (dps_gui_test_wait_until (quality_refreshed, quality, TIMEOUT_MS));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "quality.refresh", NULL));
+  g_assert_true (dps_quality_page_get_refreshing (DPS_QUALITY_PAGE (quality)));
+  g_assert_true (dps_gui_test_wait_until (quality_refreshed, quality, TIMEOUT_MS));
+  /* What the import loaded, rejects included, is what the view counts. */
+  g_assert_cmpint (dps_quality_page_get_loaded (DPS_QUALITY_PAGE (quality)), >, 0);
+
+  g_assert_true (g_action_group_has_action (dps_pipeline_page_get_action_group (DPS_PIPELINE_PAGE (pipeline)),
+                                            "start-generator"));
+  g_assert_false (gtk_widget_activate_action (GTK_WIDGET (window), "pipeline.no-such-action", NULL));
+}
+
+static gboolean
 no_window_left (gpointer user_data)
 {
   return gtk_application_get_windows (GTK_APPLICATION (dps_gui_test_get_application ())) == NULL;
@@ -351,6 +388,7 @@ main (int   argc,
   g_test_add_func ("/dps/gui/menus/actions", test_menu_actions);
   g_test_add_func ("/dps/gui/shortcuts/listed", test_accels_listed);
   g_test_add_func ("/dps/gui/shortcuts/effects", test_shortcut_effects);
+  g_test_add_func ("/dps/gui/shortcuts/view-actions", test_view_actions);
   g_test_add_func ("/dps/gui/shortcuts/quit", test_quit);
   status = g_test_run ();
   if (window != NULL)
