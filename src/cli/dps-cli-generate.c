@@ -29,6 +29,22 @@ progress_cb (guint64  lines,
                            elapsed > 0 ? (double) lines / elapsed : 0, _("lines"));
 }
 
+#if HAVE_KAFKA
+static void
+produce_progress_cb (const DpsKafkaProducerProgress *progress,
+                     gpointer                        user_data)
+{
+  GenerateProgress *state = user_data;
+  double elapsed = (double) (g_get_monotonic_time () - state->started) / G_USEC_PER_SEC;
+
+  dps_cli_progress_update (state->progress,
+                           progress->broker_unreachable ? _("Waiting for the Kafka broker")
+                                                        : _("Producing"),
+                           progress->delivered, state->total,
+                           elapsed > 0 ? (double) progress->delivered / elapsed : 0, _("records"));
+}
+#endif
+
 static gboolean
 interrupted_cb (gpointer user_data)
 {
@@ -39,6 +55,7 @@ interrupted_cb (gpointer user_data)
 typedef struct {
   DpsGenerator     *generator;
   GOutputStream    *stream;
+  GObject          *producer;    /* DpsKafkaProducer, instead of the stream */
   double            rate;
   GenerateProgress *state;
   GMainLoop        *loop;
@@ -54,6 +71,16 @@ write_in_thread (GTask        *task,
 {
   Job *job = task_data;
 
+#if HAVE_KAFKA
+  if (job->producer != NULL)
+    {
+      job->ok = dps_kafka_producer_send_generated (DPS_KAFKA_PRODUCER (job->producer), job->generator,
+                                                   job->rate, produce_progress_cb, job->state,
+                                                   cancellable, &job->error);
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+#endif
   job->ok = dps_generator_write (job->generator, job->stream, job->rate,
                                  progress_cb, job->state, cancellable, &job->error) &&
             g_output_stream_close (job->stream, NULL, &job->error);
@@ -83,6 +110,9 @@ dps_cli_generate (int    argc,
   g_autofree char *start = NULL;
   g_autofree char *output = NULL;
   g_autofree char *manifest = NULL;
+  g_autofree char *brokers = NULL;
+  g_autofree char *topic = NULL;
+  g_auto(GStrv) properties = NULL;
   const GOptionEntry entries[] = {
     { "rows", 'n', 0, G_OPTION_ARG_INT64, &rows, N_("Lines to write (0 = until interrupted; default 1000)"), N_("N") },
     { "seed", 's', 0, G_OPTION_ARG_INT64, &seed, N_("Seed: the same seed writes the same lines"), N_("N") },
@@ -94,11 +124,15 @@ dps_cli_generate (int    argc,
     { "manifest", 0, 0, G_OPTION_ARG_FILENAME, &manifest, N_("Write what was injected to this JSON file"), N_("FILE") },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Write to FILE (default: standard output)"), N_("FILE") },
     { "append", 'a', 0, G_OPTION_ARG_NONE, &append, N_("Append to FILE instead of replacing it"), NULL },
+    { "kafka", 0, 0, G_OPTION_ARG_STRING, &brokers, N_("Produce to Kafka brokers (host:port,…) instead of a file"), N_("BROKERS") },
+    { "topic", 0, 0, G_OPTION_ARG_STRING, &topic, N_("Kafka topic to produce to"), N_("TOPIC") },
+    { "property", 'X', 0, G_OPTION_ARG_STRING_ARRAY, &properties, N_("A librdkafka property, such as security.protocol=SASL_SSL (repeatable)"), N_("KEY=VALUE") },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(GOutputStream) stream = NULL;
+  g_autoptr(GObject) producer = NULL;
   g_autoptr(DpsGenerator) generator = NULL;
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(DpsCliProgress) progress = dps_cli_progress_new ();
@@ -112,7 +146,11 @@ dps_cli_generate (int    argc,
     _("Examples:\n"
       "  dps generate --rows 1000000 --seed 7 --output transactions.jsonl\n"
       "  dps generate --rows 100000 --dirty 0.02 --manifest injected.json -o dirty.jsonl\n"
-      "  dps generate --rate 200 --rows 0 --output data/queue/transactions.jsonl\n"));
+      "  dps generate --rate 200 --rows 0 --output data/queue/transactions.jsonl\n"
+      "  dps generate --rows 100000 --kafka localhost:9092 --topic transactions\n"
+      "\n"
+      "Kafka records are keyed by their transaction_id; the producer is idempotent\n"
+      "(acks=all). A SASL password may come from $DPS_KAFKA_SASL_PASSWORD.\n"));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return dps_cli_fail (error);
@@ -146,7 +184,28 @@ dps_cli_generate (int    argc,
   if (!dps_generator_options_validate (&options, &error))
     return dps_cli_fail (error);
 
-  if (output == NULL || g_str_equal (output, "-"))
+  if (brokers != NULL)
+    {
+#if HAVE_KAFKA
+      g_autoptr(GHashTable) table = dps_kafka_properties_new ();
+
+      if (topic == NULL || topic[0] == '\0')
+        return dps_cli_usage_error ("generate", _("--kafka needs --topic"));
+      if (output != NULL || append)
+        return dps_cli_usage_error ("generate", _("--kafka cannot be combined with --output or --append"));
+      for (guint i = 0; properties != NULL && properties[i] != NULL; i++)
+        if (!dps_kafka_properties_parse (table, properties[i], &error))
+          return dps_cli_usage_error ("generate", "%s", error->message);
+      producer = G_OBJECT (dps_kafka_producer_new (brokers, topic, table, &error));
+      if (producer == NULL)
+        return dps_cli_fail (error);
+#else
+      return dps_cli_usage_error ("generate", _("this build has no Kafka support"));
+#endif
+    }
+  else if (topic != NULL || properties != NULL)
+    return dps_cli_usage_error ("generate", _("--topic and --property need --kafka"));
+  else if (output == NULL || g_str_equal (output, "-"))
     stream = g_unix_output_stream_new (STDOUT_FILENO, FALSE);
   else
     {
@@ -176,7 +235,7 @@ dps_cli_generate (int    argc,
   {
     g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
     g_autoptr(GTask) task = NULL;
-    Job job = { generator, stream, rate, &state, loop, NULL, FALSE };
+    Job job = { generator, stream, producer, rate, &state, loop, NULL, FALSE };
 
     task = g_task_new (NULL, cancellable, written_cb, &job);
     g_task_set_task_data (task, &job, NULL);
@@ -214,6 +273,20 @@ dps_cli_generate (int    argc,
       g_source_remove (sigterm_id);
       return dps_cli_fail (error);
     }
+#if HAVE_KAFKA
+  if (producer != NULL)
+    {
+      DpsKafkaProducerProgress counts;
+      g_autofree char *delivered = NULL;
+
+      dps_kafka_producer_get_progress (DPS_KAFKA_PRODUCER (producer), &counts);
+      delivered = dps_cli_format_count ((gint64) counts.delivered);
+      /* Translators: "Produced 1,000 records to transactions on localhost:9092" */
+      g_printerr (_("Produced %s records to %s\n"), delivered,
+                  dps_kafka_producer_get_description (DPS_KAFKA_PRODUCER (producer)));
+    }
+  else
+#endif
   if (output != NULL && !g_str_equal (output, "-"))
     {
       const DpsGeneratorManifest *counts = dps_generator_get_manifest (generator);

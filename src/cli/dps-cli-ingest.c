@@ -104,6 +104,56 @@ print_summary (DpsEngine  *engine,
     }
 }
 
+/* Runs @source into @repository until it ends, fails or Ctrl-C. */
+static gboolean
+run_source (DpsRepository          *repository,
+            DpsSource              *source,
+            const DpsEngineOptions *engine_options,
+            gint64                  total_bytes,
+            gboolean                follow,
+            const char             *what,
+            GError                **error)
+{
+  g_autoptr(DpsEngine) engine = NULL;
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(DpsCliProgress) progress = dps_cli_progress_new ();
+  IngestJob job = { 0 };
+  guint tick, sigint_id, sigterm_id;
+
+  engine = dps_engine_new (repository, source, engine_options);
+  job.engine = engine;
+  job.loop = loop;
+  job.cancellable = cancellable;
+  job.progress = progress;
+  job.follow = follow;
+  job.total_bytes = total_bytes;
+
+  sigint_id = g_unix_signal_add (SIGINT, interrupted_cb, &job);
+  sigterm_id = g_unix_signal_add (SIGTERM, interrupted_cb, &job);
+  tick = g_timeout_add (200, progress_tick_cb, &job);
+  dps_engine_run_async (engine, cancellable, run_finished_cb, &job);
+  g_main_loop_run (loop);
+  g_source_remove (tick);
+  g_source_remove (sigint_id);
+  g_source_remove (sigterm_id);
+  dps_cli_progress_finish (progress);
+
+  if (!job.ok)
+    {
+      if (g_error_matches (job.error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          print_summary (engine, what);
+          g_printerr (_("dps: cancelled; the next run resumes where this one stopped\n"));
+        }
+      g_propagate_error (error, job.error);
+      return FALSE;
+    }
+
+  print_summary (engine, what);
+  return TRUE;
+}
+
 static gboolean
 ingest_one (DpsRepository          *repository,
             const char             *path,
@@ -113,13 +163,8 @@ ingest_one (DpsRepository          *repository,
             GError                **error)
 {
   g_autoptr(DpsSource) source = NULL;
-  g_autoptr(DpsEngine) engine = NULL;
-  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr(DpsCliProgress) progress = dps_cli_progress_new ();
   DpsEngineOptions engine_options = *options;
-  IngestJob job = { 0 };
-  guint tick, sigint_id, sigterm_id;
+  gint64 total_bytes = -1;
   gboolean is_folder = g_file_test (path, G_FILE_TEST_IS_DIR);
 
   if (!is_folder && !g_file_test (path, G_FILE_TEST_EXISTS))
@@ -138,53 +183,53 @@ ingest_one (DpsRepository          *repository,
   else
     source = dps_file_source_new (path, follow, options->max_line_length, poll_ms);
 
-  engine = dps_engine_new (repository, source, &engine_options);
-  job.engine = engine;
-  job.loop = loop;
-  job.cancellable = cancellable;
-  job.progress = progress;
-  job.follow = follow;
-  job.total_bytes = -1;
   if (!is_folder && !follow)
     {
       g_autoptr(GFile) file = g_file_new_for_path (path);
       g_autoptr(GFileInfo) info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE,
                                                      G_FILE_QUERY_INFO_NONE, NULL, NULL);
       if (info != NULL)
-        job.total_bytes = g_file_info_get_size (info);
+        total_bytes = g_file_info_get_size (info);
     }
 
-  sigint_id = g_unix_signal_add (SIGINT, interrupted_cb, &job);
-  sigterm_id = g_unix_signal_add (SIGTERM, interrupted_cb, &job);
-  tick = g_timeout_add (200, progress_tick_cb, &job);
-  dps_engine_run_async (engine, cancellable, run_finished_cb, &job);
-  g_main_loop_run (loop);
-  g_source_remove (tick);
-  g_source_remove (sigint_id);
-  g_source_remove (sigterm_id);
-  dps_cli_progress_finish (progress);
-
-  if (!job.ok)
-    {
-      if (g_error_matches (job.error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          print_summary (engine, path);
-          g_printerr (_("dps: cancelled; the next run resumes where this one stopped\n"));
-        }
-      g_propagate_error (error, job.error);
-      return FALSE;
-    }
-
-  print_summary (engine, path);
-  return TRUE;
+  return run_source (repository, source, &engine_options, total_bytes, follow, path, error);
 }
+
+#if HAVE_KAFKA
+static gboolean
+ingest_kafka (DpsRepository          *repository,
+              const char             *brokers,
+              const char             *topic,
+              const char             *group,
+              char                  **properties,
+              gboolean                stop_at_end,
+              const DpsEngineOptions *options,
+              GError                **error)
+{
+  g_autoptr(GHashTable) table = dps_kafka_properties_new ();
+  g_autoptr(DpsSource) source = NULL;
+
+  for (guint i = 0; properties != NULL && properties[i] != NULL; i++)
+    if (!dps_kafka_properties_parse (table, properties[i], error))
+      return FALSE;
+  source = dps_kafka_source_new (brokers, topic, group, table, options->max_line_length);
+  /* The source knows when its partitions are read to their end; the
+   * engine's idle rule would also stop it while the group forms. */
+  dps_kafka_source_set_stop_at_end (source, stop_at_end);
+  return run_source (repository, source, options, -1, TRUE, dps_source_get_description (source), error);
+}
+#endif
 
 int
 dps_cli_ingest (int    argc,
                 char **argv)
 {
   g_autofree char *db = NULL;
-  gboolean follow = FALSE;
+  g_autofree char *brokers = NULL;
+  g_autofree char *topic = NULL;
+  g_autofree char *group = NULL;
+  g_auto(GStrv) properties = NULL;
+  gboolean follow = FALSE, stop_when_idle = FALSE;
   gint batch_rows = 0, batch_ms = 0, threads = -1, poll_ms = 250;
   gint64 max_line = DPS_DEFAULT_MAX_LINE_LENGTH;
   const GOptionEntry entries[] = {
@@ -195,6 +240,11 @@ dps_cli_ingest (int    argc,
     { "threads", 't', 0, G_OPTION_ARG_INT, &threads, N_("Parser threads; 0 = everything on one thread (default: one per processor)"), N_("N") },
     { "poll-ms", 0, 0, G_OPTION_ARG_INT, &poll_ms, N_("How often a followed file is checked (default 250)"), N_("MS") },
     { "max-line-length", 0, 0, G_OPTION_ARG_INT64, &max_line, N_("Longer lines are rejected (default 65536)"), N_("BYTES") },
+    { "kafka", 0, 0, G_OPTION_ARG_STRING, &brokers, N_("Consume from Kafka brokers (host:port,…) instead of files, until Ctrl-C"), N_("BROKERS") },
+    { "topic", 0, 0, G_OPTION_ARG_STRING, &topic, N_("Kafka topic to consume"), N_("TOPIC") },
+    { "group", 0, 0, G_OPTION_ARG_STRING, &group, N_("Kafka consumer group: processes of one group share the partitions (default “dps”)"), N_("GROUP") },
+    { "property", 'X', 0, G_OPTION_ARG_STRING_ARRAY, &properties, N_("A librdkafka property, such as security.protocol=SASL_SSL (repeatable)"), N_("KEY=VALUE") },
+    { "stop-when-idle", 0, 0, G_OPTION_ARG_NONE, &stop_when_idle, N_("With --kafka or --follow: stop once everything there is now has been read"), NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (_("FILE|FOLDER…"));
@@ -212,11 +262,28 @@ dps_cli_ingest (int    argc,
     _("Examples:\n"
       "  dps ingest transactions.jsonl\n"
       "  dps ingest --db sqlite:///tmp/test.db day1.jsonl day2.jsonl\n"
-      "  dps ingest --follow data/queue/\n"));
+      "  dps ingest --follow data/queue/\n"
+      "  dps ingest --kafka localhost:9092 --topic transactions --group loaders\n"
+      "\n"
+      "With --kafka, positions are stored in the database with the rows, so a\n"
+      "crash or a rebalance neither loses nor doubles a record; several processes\n"
+      "of one group share the partitions. A SASL password may come from\n"
+      "$DPS_KAFKA_SASL_PASSWORD.\n"));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return dps_cli_fail (error);
-  if (argc < 2)
+  if (brokers != NULL)
+    {
+      if (argc > 1)
+        return dps_cli_usage_error ("ingest", _("--kafka reads no file, but “%s” was given"), argv[1]);
+      if (topic == NULL || topic[0] == '\0')
+        return dps_cli_usage_error ("ingest", _("--kafka needs --topic"));
+      if (follow)
+        return dps_cli_usage_error ("ingest", _("--kafka always follows the topic; use --stop-when-idle to stop"));
+    }
+  else if (topic != NULL || group != NULL || properties != NULL)
+    return dps_cli_usage_error ("ingest", _("--topic, --group and --property need --kafka"));
+  else if (argc < 2)
     return dps_cli_usage_error ("ingest", _("no file given"));
   if (batch_rows < 0 || batch_ms < 0 || poll_ms < 10 || max_line < 16)
     return dps_cli_usage_error ("ingest", _("a numeric option is out of range"));
@@ -226,8 +293,10 @@ dps_cli_ingest (int    argc,
     options.batch_rows = (guint) batch_rows;
   if (batch_ms > 0)
     options.batch_interval_ms = (guint) batch_ms;
-  else if (follow)
+  else if (follow || brokers != NULL)
     options.batch_interval_ms = 250;   /* lines appear in the database within half a second */
+  /* A followed file with --stop-when-idle ends when it has no more lines. */
+  options.stop_when_idle = follow && stop_when_idle;
   if (threads >= 0)
     options.transform_threads = (guint) threads;
   options.max_line_length = (gsize) max_line;
@@ -235,6 +304,21 @@ dps_cli_ingest (int    argc,
   repository = dps_cli_open_repository (db, TRUE, &error);
   if (repository == NULL)
     return dps_cli_fail (error);
+
+  if (brokers != NULL)
+    {
+#if HAVE_KAFKA
+      if (!ingest_kafka (repository, brokers, topic, group, properties, stop_when_idle, &options, &error))
+        {
+          if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+            return DPS_CLI_EXIT_ERROR;
+          return dps_cli_fail (error);
+        }
+      return DPS_CLI_EXIT_OK;
+#else
+      return dps_cli_usage_error ("ingest", _("this build has no Kafka support"));
+#endif
+    }
 
   for (int i = 1; i < argc; i++)
     {

@@ -15,6 +15,10 @@
 #include "dps-generator.h"
 #include "dps-generator-source.h"
 #include "dps-jsonl-reader.h"
+/* The Kafka API exists when HAVE_KAFKA (config.h) is 1. */
+#include "dps-kafka-config.h"
+#include "dps-kafka-producer.h"
+#include "dps-kafka-source.h"
 #include "dps-query.h"
 #include "dps-record-parser.h"
 #include "dps-reject.h"

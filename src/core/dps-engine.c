@@ -566,7 +566,11 @@ read_chunk (DpsEngine       *self,
 static void
 wait_idle (DpsEngine *self)
 {
-  set_state (self, DPS_ENGINE_STATE_WAITING, _("Waiting for new data"));
+  g_autofree char *status = dps_source_dup_status_text (self->source);
+
+  /* The source may know better what it waits for (a broker, a group). */
+  set_state (self, DPS_ENGINE_STATE_WAITING,
+             status != NULL && status[0] != '\0' ? status : _("Waiting for new data"));
   pause_for (self, dps_source_get_poll_interval (self->source));
   if (!should_stop (self))
     set_state (self, DPS_ENGINE_STATE_RUNNING, NULL);

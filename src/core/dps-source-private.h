@@ -30,5 +30,8 @@ void dps_source_set_description   (DpsSource  *self,
                                    const char *description);
 void dps_source_set_poll_interval (DpsSource  *self,
                                    guint       milliseconds);
+/* Any thread; NULL clears it. */
+void dps_source_set_status_text   (DpsSource  *self,
+                                   const char *text);
 
 G_END_DECLS

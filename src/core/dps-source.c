@@ -9,8 +9,9 @@
 
 typedef struct
 {
-  GMutex  lock;             /* guards description */
+  GMutex  lock;             /* guards description and status_text */
   char   *description;
+  char   *status_text;
   const char *kind;         /* static string; NULL = the class's */
   guint   poll_interval;
 } DpsSourcePrivate;
@@ -94,6 +95,7 @@ dps_source_finalize (GObject *object)
 
   g_mutex_clear (&priv->lock);
   g_free (priv->description);
+  g_free (priv->status_text);
 
   G_OBJECT_CLASS (dps_source_parent_class)->finalize (object);
 }
@@ -180,6 +182,35 @@ dps_source_set_description (DpsSource  *self,
   g_mutex_lock (&priv->lock);
   g_free (priv->description);
   priv->description = g_strdup (description);
+  g_mutex_unlock (&priv->lock);
+}
+
+char *
+dps_source_dup_status_text (DpsSource *self)
+{
+  DpsSourcePrivate *priv;
+  char *text;
+
+  g_return_val_if_fail (DPS_IS_SOURCE (self), NULL);
+  priv = dps_source_get_instance_private (self);
+  g_mutex_lock (&priv->lock);
+  text = g_strdup (priv->status_text);
+  g_mutex_unlock (&priv->lock);
+  return text;
+}
+
+void
+dps_source_set_status_text (DpsSource  *self,
+                            const char *text)
+{
+  DpsSourcePrivate *priv = dps_source_get_instance_private (self);
+
+  g_mutex_lock (&priv->lock);
+  if (g_strcmp0 (priv->status_text, text) != 0)
+    {
+      g_free (priv->status_text);
+      priv->status_text = g_strdup (text);
+    }
   g_mutex_unlock (&priv->lock);
 }
 

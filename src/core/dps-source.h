@@ -79,6 +79,10 @@ DpsSourceStatus  dps_source_read            (DpsSource     *self,
                                              GError       **error);
 /* Milliseconds the engine waits after IDLE before reading again. */
 guint            dps_source_get_poll_interval (DpsSource   *self);
+/* What the source is waiting for when it has nothing to hand over
+ * ("Waiting for the Kafka broker…"), for people; NULL when it has nothing
+ * particular to say. Safe from any thread. Free with g_free(). */
+char            *dps_source_dup_status_text (DpsSource     *self);
 /* Bytes (files) or records (Kafka) behind the end of the source; -1 if unknown. */
 gint64           dps_source_get_lag         (DpsSource     *self);
 /* Called by the engine after a batch covering @chunk_seq committed. */
