@@ -14,6 +14,7 @@
 #include "dps-postgres-repository.h"
 #include "dps-postgres-schema.h"
 #include "dps-repository-private.h"
+#include "dps-breakdown-builder.h"
 #include "dps-rollup.h"
 #include "dps-rollup-accumulator.h"
 #include "dps-sql-builder.h"
@@ -1216,21 +1217,6 @@ dps_postgres_repository_ensure_source (DpsRepository  *repository,
   return TRUE;
 }
 
-/* 64-bit FNV-1a, folded to a positive integer (as in SQLite). */
-static gint64
-raw_hash (const guint8 *data,
-          gsize         size)
-{
-  guint64 h = G_GUINT64_CONSTANT (14695981039346656037);
-
-  for (gsize i = 0; i < size; i++)
-    {
-      h ^= data[i];
-      h *= G_GUINT64_CONSTANT (1099511628211);
-    }
-  return (gint64) (h >> 1);
-}
-
 static guint64
 hash_bytes (guint64     h,
             const void *data,
@@ -1823,7 +1809,7 @@ insert_rejects (DpsPostgresRepository  *self,
       copy_text (b, detail);
       copy_bytes (b, reject->raw, reject->raw != NULL ? reject->raw_size : 0);
       copy_int8 (b, (gint64) reject->raw_length);
-      copy_int8 (b, raw_hash (reject->raw, reject->raw != NULL ? reject->raw_size : 0));
+      copy_int8 (b, dps_repository_raw_hash (reject->raw, reject->raw != NULL ? reject->raw_size : 0));
       if (reject->event_ts != G_MININT64)
         copy_int8 (b, reject->event_ts);
       else
@@ -1917,46 +1903,6 @@ count_run (DpsPostgresRepository  *self,
                    "WHERE id = $6", &p, error, _("update the run"));
 }
 
-static char *
-reasons_to_json (const gint64 *by_reason)
-{
-  GString *out = g_string_new ("{");
-  gboolean first = TRUE;
-
-  for (guint i = 0; i < DPS_N_REJECT_REASONS; i++)
-    {
-      if (by_reason[i] == 0)
-        continue;
-      g_string_append_printf (out, "%s\"%s\":%" G_GINT64_FORMAT, first ? "" : ",",
-                              dps_reject_reason_to_string (i), by_reason[i]);
-      first = FALSE;
-    }
-  g_string_append_c (out, '}');
-  return g_string_free (out, FALSE);
-}
-
-static void
-reasons_from_json (const char *text,
-                   gint64     *by_reason)
-{
-  /* Written by reasons_to_json(): {"reason":n,…}, no nesting or escapes. */
-  const char *p = text;
-
-  while (p != NULL && (p = strchr (p, '"')) != NULL)
-    {
-      const char *end = strchr (p + 1, '"');
-      g_autofree char *name = NULL;
-      DpsRejectReason reason;
-
-      if (end == NULL || end[1] != ':')
-        break;
-      name = g_strndup (p + 1, (gsize) (end - p - 1));
-      if (dps_reject_reason_from_string (name, &reason))
-        by_reason[reason] = g_ascii_strtoll (end + 2, NULL, 10);
-      p = end + 1;
-    }
-}
-
 /* The receipt of this batch, in its transaction. */
 static gboolean
 write_receipt (DpsPostgresRepository  *self,
@@ -1976,7 +1922,7 @@ write_receipt (DpsPostgresRepository  *self,
   params_int (&p, (gint64) result->loaded);
   params_int (&p, (gint64) result->duplicates);
   params_int (&p, (gint64) result->rejected);
-  params_add (&p, reasons_to_json (by_reason), OID_TEXT);
+  params_add (&p, dps_repository_reasons_to_json (by_reason), OID_TEXT);
   if (!run_done (self,
                  "INSERT INTO batch_receipts (writer, token, loaded, duplicates, rejected, "
                  "rejected_by_reason) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (writer) DO "
@@ -2017,7 +1963,7 @@ check_receipt (DpsPostgresRepository  *self,
       result->loaded = (guint64) get_int (res, 0, 1);
       result->duplicates = (guint64) get_int (res, 0, 2);
       result->rejected = (guint64) get_int (res, 0, 3);
-      reasons_from_json (PQgetvalue (res, 0, 4), by_reason);
+      dps_repository_reasons_from_json (PQgetvalue (res, 0, 4), by_reason);
       for (guint i = 0; i < DPS_N_REJECT_REASONS; i++)
         result->rejected_by_reason[i] = (guint64) by_reason[i];
       *out_committed = TRUE;
@@ -2170,17 +2116,6 @@ dps_postgres_repository_list_checkpoints (DpsRepository  *repository,
 /* runs                                                                   */
 
 static gboolean
-process_is_alive (gint64      pid,
-                  const char *host)
-{
-  if (g_strcmp0 (host, g_get_host_name ()) != 0)
-    return TRUE;   /* cannot tell: leave another machine's runs alone */
-  if (pid <= 0)
-    return FALSE;
-  return kill ((pid_t) pid, 0) == 0 || errno == EPERM;
-}
-
-static gboolean
 mark_interrupted_runs (DpsPostgresRepository  *self,
                        GError                **error)
 {
@@ -2194,7 +2129,7 @@ mark_interrupted_runs (DpsPostgresRepository  *self,
     {
       g_auto(Params) p = { 0 };
 
-      if (process_is_alive (get_int (res, r, 1), PQgetvalue (res, r, 2)))
+      if (dps_repository_process_is_alive (get_int (res, r, 1), PQgetvalue (res, r, 2)))
         continue;
       params_init (&p);
       params_int (&p, g_get_real_time ());
@@ -2260,7 +2195,7 @@ dps_postgres_repository_update_run (DpsRepository       *repository,
                                     GError             **error)
 {
   DpsPostgresRepository *self = DPS_POSTGRES_REPOSITORY (repository);
-  g_autofree char *reasons = reasons_to_json (run_record->rejected_by_reason);
+  g_autofree char *reasons = dps_repository_reasons_to_json (run_record->rejected_by_reason);
   g_autofree char *message = valid_text (run_record->error);
   g_autofree char *timings = valid_text (run_record->stage_timings);
   g_autofree char *checks = valid_text (run_record->quality_checks);
@@ -2332,7 +2267,7 @@ dps_postgres_repository_list_runs (DpsRepository  *repository,
       record->error = get_text (res, r, 11);
       record->stage_timings = get_text (res, r, 12);
       record->quality_checks = get_text (res, r, 13);
-      reasons_from_json (PQgetvalue (res, r, 14), record->rejected_by_reason);
+      dps_repository_reasons_from_json (PQgetvalue (res, r, 14), record->rejected_by_reason);
       g_ptr_array_add (runs, record);
     }
   PQclear (res);
@@ -2411,26 +2346,6 @@ run_built (DpsPostgresRepository  *self,
   return run_read (self, b->sql->str, &p, error, doing);
 }
 
-static void
-append_period (DpsSqlBuilder *b,
-               const char    *column,
-               gint64         from,
-               gint64         to)
-{
-  if (from != DPS_FILTER_NO_TIME)
-    {
-      dps_sql_append_printf (b, " AND %s >= dps_timestamptz(", column);
-      dps_sql_param_int (b, from);
-      dps_sql_append (b, ")");
-    }
-  if (to != DPS_FILTER_NO_TIME)
-    {
-      dps_sql_append_printf (b, " AND %s < dps_timestamptz(", column);
-      dps_sql_param_int (b, to);
-      dps_sql_append (b, ")");
-    }
-}
-
 static gboolean
 count_rejects_in_period (DpsPostgresRepository  *self,
                          DpsFilter              *filter,
@@ -2444,11 +2359,7 @@ count_rejects_in_period (DpsPostgresRepository  *self,
 
   dps_filter_get_period (filter, &from, &to);
   dps_sql_builder_init (&b, DPS_SQL_DIALECT_POSTGRES);
-  dps_sql_append (&b, "SELECT (SELECT count(*) FROM rejected_transactions WHERE TRUE");
-  append_period (&b, "event_time", from, to);
-  dps_sql_append (&b, "), (SELECT coalesce(sum(arrivals - 1), 0) FROM duplicate_transactions WHERE TRUE");
-  append_period (&b, "last_seen", from, to);
-  dps_sql_append (&b, ")");
+  dps_sql_build_period_counts (&b, from, to);
 
   res = run_built (self, &b, error, _("count rejected records"));
   if (res == NULL)
@@ -2511,73 +2422,6 @@ dps_postgres_repository_query_kpis (DpsRepository  *repository,
 }
 
 
-/* Natural order of both keys (merged weeks or months come out of SQL in
- * the order of their first day, not of their key). */
-static int
-compare_items_by_key (gconstpointer a,
-                      gconstpointer b,
-                      gpointer      user_data)
-{
-  const DpsBreakdownItem *x = a, *y = b;
-  const DpsBreakdown *breakdown = user_data;
-  int c = dps_sql_dimension_compare_keys (breakdown->dimension, x->key, y->key);
-
-  if (c != 0 || breakdown->dimension2 == DPS_DIMENSION_NONE)
-    return c;
-  return dps_sql_dimension_compare_keys (breakdown->dimension2, x->key2, y->key2);
-}
-
-static int
-compare_items_by_count (gconstpointer a,
-                        gconstpointer b,
-                        gpointer      user_data)
-{
-  const DpsBreakdownItem *x = a, *y = b;
-
-  if (x->agg.count != y->agg.count)
-    return x->agg.count > y->agg.count ? -1 : 1;
-  return compare_items_by_key (a, b, user_data);
-}
-
-static int
-compare_items_by_amount (gconstpointer a,
-                         gconstpointer b,
-                         gpointer      user_data)
-{
-  const DpsBreakdownItem *x = a, *y = b;
-
-  if (x->agg.amount_cents != y->agg.amount_cents)
-    return x->agg.amount_cents > y->agg.amount_cents ? -1 : 1;
-  return compare_items_by_key (a, b, user_data);
-}
-
-/* Rows come sorted by their SQL keys; week and month keys merge runs of
- * consecutive days (a second dimension may interleave them: hence the
- * index). */
-static void
-merge_into (DpsBreakdown       *breakdown,
-            GHashTable         *index,
-            const char         *key,
-            const char         *key2,
-            const DpsAggregate *agg)
-{
-  g_autofree char *joined = g_strconcat (key, "\x1f", key2 != NULL ? key2 : "", NULL);
-  gpointer position;
-
-  if (g_hash_table_lookup_extended (index, joined, NULL, &position))
-    {
-      DpsBreakdownItem *item = &g_array_index (breakdown->items, DpsBreakdownItem,
-                                               GPOINTER_TO_UINT (position));
-      item->agg.count += agg->count;
-      item->agg.amount_cents += agg->amount_cents;
-      item->agg.approved_count += agg->approved_count;
-      item->agg.approved_cents += agg->approved_cents;
-      return;
-    }
-  g_hash_table_insert (index, g_steal_pointer (&joined), GUINT_TO_POINTER (breakdown->items->len));
-  dps_breakdown_add (breakdown, key, key2, agg);
-}
-
 static char *
 key_from_result (const PGresult *res,
                  int             r,
@@ -2603,13 +2447,14 @@ dps_postgres_repository_query_breakdown (DpsRepository      *repository,
   DpsPostgresRepository *self = DPS_POSTGRES_REPOSITORY (repository);
   const DpsRollupSpec *rollup = dps_rollup_choose (filter, dimension, dimension2);
   gboolean two = dimension2 != DPS_DIMENSION_NONE;
-  gboolean merges = dps_sql_dimension_merges_days (dimension) ||
-                    (two && dps_sql_dimension_merges_days (dimension2));
-  g_autoptr(DpsBreakdown) breakdown = dps_breakdown_new (dimension, dimension2);
-  g_autoptr(GHashTable) index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_auto(DpsBreakdownBuilder) builder = { 0 };
+  gboolean merges;
   g_auto(DpsSqlBuilder) b = { 0 };
   PGresult *res;
   WITH_CANCELLABLE (self, cancellable);
+
+  dps_breakdown_builder_init (&builder, dimension, dimension2, order, limit);
+  merges = dps_breakdown_builder_merges (&builder);
 
   dps_sql_builder_init (&b, DPS_SQL_DIALECT_POSTGRES);
   dps_sql_append_printf (&b, "SELECT %s AS k1, %s AS k2, %s FROM %s WHERE TRUE",
@@ -2641,27 +2486,11 @@ dps_postgres_repository_query_breakdown (DpsRepository      *repository,
       g_autofree char *key2 = two ? key_from_result (res, r, 1, dimension2) : NULL;
 
       aggregate_from_result (res, r, 2, &agg);
-      if (merges)
-        merge_into (breakdown, index, key, key2, &agg);
-      else
-        dps_breakdown_add (breakdown, key, key2, &agg);
+      dps_breakdown_builder_add (&builder, key, key2, &agg);
     }
   PQclear (res);
 
-  if (merges)
-    {
-      if (order == DPS_BREAKDOWN_ORDER_COUNT_DESC)
-        g_array_sort_with_data (breakdown->items, compare_items_by_count, breakdown);
-      else if (order == DPS_BREAKDOWN_ORDER_AMOUNT_DESC)
-        g_array_sort_with_data (breakdown->items, compare_items_by_amount, breakdown);
-      else
-        g_array_sort_with_data (breakdown->items, compare_items_by_key, breakdown);
-      if (limit > 0 && breakdown->items->len > limit)
-        g_array_set_size (breakdown->items, limit);
-    }
-
-  breakdown->from_rollup = rollup != NULL;
-  return g_steal_pointer (&breakdown);
+  return dps_breakdown_builder_finish (&builder, rollup != NULL);
 }
 
 static gboolean
@@ -2973,30 +2802,6 @@ dps_postgres_repository_get_row (DpsRepository  *repository,
 /* ---------------------------------------------------------------------- */
 /* data quality                                                           */
 
-static void
-append_reject_conditions (DpsSqlBuilder        *b,
-                          const DpsRejectQuery *query)
-{
-  append_period (b, "r.event_time", query->from == G_MININT64 ? DPS_FILTER_NO_TIME : query->from,
-                 query->to == G_MININT64 ? DPS_FILTER_NO_TIME : query->to);
-  if (query->reasons != 0)
-    {
-      gboolean first = TRUE;
-
-      dps_sql_append (b, " AND r.reason IN (");
-      for (guint i = 0; i < DPS_N_REJECT_REASONS; i++)
-        {
-          if ((query->reasons & (1u << i)) == 0)
-            continue;
-          if (!first)
-            dps_sql_append (b, ",");
-          dps_sql_param_text (b, dps_reject_reason_to_string (i));
-          first = FALSE;
-        }
-      dps_sql_append (b, ")");
-    }
-}
-
 static gboolean
 dps_postgres_repository_count_rejects (DpsRepository         *repository,
                                        const DpsRejectQuery  *query,
@@ -3009,7 +2814,7 @@ dps_postgres_repository_count_rejects (DpsRepository         *repository,
 
   dps_sql_builder_init (&b, DPS_SQL_DIALECT_POSTGRES);
   dps_sql_append (&b, "SELECT r.reason, count(*) FROM rejected_transactions r WHERE TRUE");
-  append_reject_conditions (&b, query);
+  dps_sql_append_reject_query (&b, query);
   dps_sql_append (&b, " GROUP BY r.reason");
   res = run_built (self, &b, error, _("count rejected records"));
   if (res == NULL)
@@ -3071,7 +2876,7 @@ build_reject_listing (const DpsRejectQuery  *query,
   dps_sql_append (b, "SELECT " REJECT_COLUMNS " FROM rejected_transactions r "
                      "LEFT JOIN sources s ON s.id = r.source_id WHERE r.id > ");
   dps_sql_param_int (b, query->after_id);
-  append_reject_conditions (b, query);
+  dps_sql_append_reject_query (b, query);
   dps_sql_append (b, " ORDER BY r.id");
   if (query->limit > 0)
     {
@@ -3164,7 +2969,7 @@ dps_postgres_repository_reject_series (DpsRepository         *repository,
   dps_sql_append_printf (&b, "SELECT dps_usec(r.event_time) / %" G_GINT64_FORMAT " AS day, "
                              "r.reason COLLATE \"C\" AS reason, count(*) "
                              "FROM rejected_transactions r WHERE TRUE", DPS_USEC_PER_DAY);
-  append_reject_conditions (&b, query);
+  dps_sql_append_reject_query (&b, query);
   dps_sql_append (&b, " GROUP BY 1, 2 ORDER BY 1, 2");
   res = run_built (self, &b, error, _("read rejected records"));
   if (res == NULL)

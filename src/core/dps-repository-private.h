@@ -67,6 +67,18 @@ struct _DpsRepositoryClass
                                     GCancellable *cancellable, GError **error);
 };
 
+/* For backends: how pipeline_runs keeps counts by reason ({"reason":n}). */
+char    *dps_repository_reasons_to_json   (const gint64  *by_reason);
+void     dps_repository_reasons_from_json (const char    *text,
+                                           gint64        *by_reason);
+/* The hash that makes a stored reject unique with its origin. */
+gint64   dps_repository_raw_hash          (const guint8  *data,
+                                           gsize          size);
+/* Whether the process that left a run "running" still lives (runs of
+ * another host are given the benefit of the doubt). */
+gboolean dps_repository_process_is_alive  (gint64         pid,
+                                           const char    *host);
+
 /* For backends: set once while opening. */
 void dps_repository_set_display_name (DpsRepository *self,
                                       const char    *display_name);

@@ -3,7 +3,9 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <glib/gi18n-lib.h>
+#include <signal.h>
 #include <string.h>
 
 #include "dps-repository-private.h"
@@ -708,4 +710,71 @@ dps_repository_count_null_keys (DpsRepository  *self,
   LOCKED (self);
   *out_count = 0;
   return DPS_REPOSITORY_GET_CLASS (self)->count_null_keys (self, out_count, error);
+}
+
+char *
+dps_repository_reasons_to_json (const gint64 *by_reason)
+{
+  GString *out = g_string_new ("{");
+  gboolean first = TRUE;
+
+  for (guint i = 0; i < DPS_N_REJECT_REASONS; i++)
+    {
+      if (by_reason[i] == 0)
+        continue;
+      g_string_append_printf (out, "%s\"%s\":%" G_GINT64_FORMAT, first ? "" : ",",
+                              dps_reject_reason_to_string (i), by_reason[i]);
+      first = FALSE;
+    }
+  g_string_append_c (out, '}');
+  return g_string_free (out, FALSE);
+}
+
+void
+dps_repository_reasons_from_json (const char *text,
+                                  gint64     *by_reason)
+{
+  /* Written by dps_repository_reasons_to_json(): {"reason":n,…}, no
+   * nesting or escapes. */
+  const char *p = text;
+
+  while (p != NULL && (p = strchr (p, '"')) != NULL)
+    {
+      const char *end = strchr (p + 1, '"');
+      g_autofree char *name = NULL;
+      DpsRejectReason reason;
+
+      if (end == NULL || end[1] != ':')
+        break;
+      name = g_strndup (p + 1, (gsize) (end - p - 1));
+      if (dps_reject_reason_from_string (name, &reason))
+        by_reason[reason] = g_ascii_strtoll (end + 2, NULL, 10);
+      p = end + 1;
+    }
+}
+
+gint64
+dps_repository_raw_hash (const guint8 *data,
+                         gsize         size)
+{
+  /* 64-bit FNV-1a, folded to a positive integer both databases store. */
+  guint64 h = G_GUINT64_CONSTANT (14695981039346656037);
+
+  for (gsize i = 0; i < size; i++)
+    {
+      h ^= data[i];
+      h *= G_GUINT64_CONSTANT (1099511628211);
+    }
+  return (gint64) (h >> 1);
+}
+
+gboolean
+dps_repository_process_is_alive (gint64      pid,
+                                 const char *host)
+{
+  if (g_strcmp0 (host, g_get_host_name ()) != 0)
+    return TRUE;   /* cannot tell: leave another machine's runs alone */
+  if (pid <= 0)
+    return FALSE;
+  return kill ((pid_t) pid, 0) == 0 || errno == EPERM;
 }

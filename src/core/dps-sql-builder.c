@@ -308,6 +308,64 @@ dps_sql_append_filter (DpsSqlBuilder *self,
     }
 }
 
+void
+dps_sql_append_instant_range (DpsSqlBuilder *self,
+                              const char    *column,
+                              gint64         from,
+                              gint64         to)
+{
+  const char *open = self->dialect == DPS_SQL_DIALECT_POSTGRES ? "dps_timestamptz(" : "";
+  const char *close = self->dialect == DPS_SQL_DIALECT_POSTGRES ? ")" : "";
+
+  if (from != DPS_FILTER_NO_TIME)
+    {
+      dps_sql_append_printf (self, " AND %s >= %s", column, open);
+      dps_sql_param_int (self, from);
+      dps_sql_append (self, close);
+    }
+  if (to != DPS_FILTER_NO_TIME)
+    {
+      dps_sql_append_printf (self, " AND %s < %s", column, open);
+      dps_sql_param_int (self, to);
+      dps_sql_append (self, close);
+    }
+}
+
+void
+dps_sql_append_reject_query (DpsSqlBuilder        *self,
+                             const DpsRejectQuery *query)
+{
+  dps_sql_append_instant_range (self, "r.event_time", query->from, query->to);
+  if (query->reasons != 0)
+    {
+      gboolean first = TRUE;
+
+      dps_sql_append (self, " AND r.reason IN (");
+      for (guint i = 0; i < DPS_N_REJECT_REASONS; i++)
+        {
+          if ((query->reasons & (1u << i)) == 0)
+            continue;
+          if (!first)
+            dps_sql_append (self, ",");
+          dps_sql_param_text (self, dps_reject_reason_to_string (i));
+          first = FALSE;
+        }
+      dps_sql_append (self, ")");
+    }
+}
+
+void
+dps_sql_build_period_counts (DpsSqlBuilder *self,
+                             gint64         from,
+                             gint64         to)
+{
+  dps_sql_append (self, "SELECT (SELECT count(*) FROM rejected_transactions WHERE 1 = 1");
+  dps_sql_append_instant_range (self, "event_time", from, to);
+  dps_sql_append (self, "), (SELECT coalesce(sum(arrivals - 1), 0) FROM duplicate_transactions WHERE 1 = 1");
+  dps_sql_append_instant_range (self, "last_seen", from, to);
+  dps_sql_append (self, ")");
+}
+
 const char *
 dps_sql_dimension_expr (DpsDimension dimension)
 {

@@ -7,6 +7,7 @@
 
 #include "dps-filter.h"
 #include "dps-query.h"
+#include "dps-repository.h"
 
 G_BEGIN_DECLS
 
@@ -61,6 +62,21 @@ void         dps_sql_param_blob           (DpsSqlBuilder *self,
 void         dps_sql_append_filter        (DpsSqlBuilder *self,
                                            DpsFilter     *filter,
                                            DpsSqlTarget   target);
+/* " AND column >= from AND column < to" for a column holding instants in
+ * the backend's own time type (microsecond integers in SQLite, timestamptz
+ * in PostgreSQL); open ends are DPS_FILTER_NO_TIME. */
+void         dps_sql_append_instant_range (DpsSqlBuilder *self,
+                                           const char    *column,
+                                           gint64         from,
+                                           gint64         to);
+/* The conditions of a reject listing, on rejected_transactions AS r. */
+void         dps_sql_append_reject_query  (DpsSqlBuilder *self,
+                                           const DpsRejectQuery *query);
+/* SELECT rejects, duplicate arrivals (two columns) in a period. */
+void         dps_sql_build_period_counts  (DpsSqlBuilder *self,
+                                           gint64         from,
+                                           gint64         to);
+
 /* The SQL expression grouping by @dimension (event_date for week and
  * month, which callers merge: see dps_sql_dimension_merges_days()). */
 const char  *dps_sql_dimension_expr       (DpsDimension   dimension);

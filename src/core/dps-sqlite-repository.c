@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "dps-repository-private.h"
+#include "dps-breakdown-builder.h"
 #include "dps-rollup.h"
 #include "dps-rollup-accumulator.h"
 #include "dps-sql-builder.h"
@@ -485,21 +486,6 @@ bind_position (sqlite3_stmt      *stmt,
   sqlite3_bind_int64 (stmt, first + 3, position->line);
 }
 
-/* 64-bit FNV-1a, folded to a positive SQLite integer. */
-static gint64
-raw_hash (const guint8 *data,
-          gsize         size)
-{
-  guint64 h = G_GUINT64_CONSTANT (14695981039346656037);
-
-  for (gsize i = 0; i < size; i++)
-    {
-      h ^= data[i];
-      h *= G_GUINT64_CONSTANT (1099511628211);
-    }
-  return (gint64) (h >> 1);
-}
-
 /* Keys of UUIDs sharing their first 8 bytes are moved to the next free
  * key; lookups scan this many keys from the natural one. */
 #define KEY_PROBES 64
@@ -769,7 +755,7 @@ insert_rejects (DpsSqliteRepository  *self,
       sqlite3_bind_blob (stmt, 10, reject->raw != NULL ? (const void *) reject->raw : "",
                          (int) reject->raw_size, SQLITE_STATIC);
       sqlite3_bind_int64 (stmt, 11, (gint64) reject->raw_length);
-      sqlite3_bind_int64 (stmt, 12, raw_hash (reject->raw, reject->raw_size));
+      sqlite3_bind_int64 (stmt, 12, dps_repository_raw_hash (reject->raw, reject->raw_size));
       /* Bindings outlive a step: a NULL must be bound, not left out. */
       if (reject->event_ts != G_MININT64)
         sqlite3_bind_int64 (stmt, 13, reject->event_ts);
@@ -972,17 +958,6 @@ dps_sqlite_repository_list_checkpoints (DpsRepository  *repository,
 /* runs                                                                   */
 
 static gboolean
-process_is_alive (gint64      pid,
-                  const char *host)
-{
-  if (g_strcmp0 (host, g_get_host_name ()) != 0)
-    return TRUE;   /* cannot tell: leave another machine's runs alone */
-  if (pid <= 0)
-    return FALSE;
-  return kill ((pid_t) pid, 0) == 0 || errno == EPERM;
-}
-
-static gboolean
 mark_interrupted_runs (DpsSqliteRepository  *self,
                        GError              **error)
 {
@@ -997,7 +972,7 @@ mark_interrupted_runs (DpsSqliteRepository  *self,
     {
       gint64 id = sqlite3_column_int64 (stmt, 0);
 
-      if (!process_is_alive (sqlite3_column_int64 (stmt, 1),
+      if (!dps_repository_process_is_alive (sqlite3_column_int64 (stmt, 1),
                              (const char *) sqlite3_column_text (stmt, 2)))
         g_array_append_val (dead, id);
     }
@@ -1021,46 +996,6 @@ mark_interrupted_runs (DpsSqliteRepository  *self,
         return FALSE;
     }
   return TRUE;
-}
-
-static char *
-reasons_to_json (const gint64 *by_reason)
-{
-  GString *out = g_string_new ("{");
-  gboolean first = TRUE;
-
-  for (guint i = 0; i < DPS_N_REJECT_REASONS; i++)
-    {
-      if (by_reason[i] == 0)
-        continue;
-      g_string_append_printf (out, "%s\"%s\":%" G_GINT64_FORMAT, first ? "" : ",",
-                              dps_reject_reason_to_string (i), by_reason[i]);
-      first = FALSE;
-    }
-  g_string_append_c (out, '}');
-  return g_string_free (out, FALSE);
-}
-
-static void
-reasons_from_json (const char *text,
-                   gint64     *by_reason)
-{
-  /* Written by reasons_to_json(): {"reason":n,…}, no nesting or escapes. */
-  const char *p = text;
-
-  while (p != NULL && (p = strchr (p, '"')) != NULL)
-    {
-      const char *end = strchr (p + 1, '"');
-      g_autofree char *name = NULL;
-      DpsRejectReason reason;
-
-      if (end == NULL || end[1] != ':')
-        break;
-      name = g_strndup (p + 1, (gsize) (end - p - 1));
-      if (dps_reject_reason_from_string (name, &reason))
-        by_reason[reason] = g_ascii_strtoll (end + 2, NULL, 10);
-      p = end + 1;
-    }
 }
 
 static gboolean
@@ -1104,7 +1039,7 @@ dps_sqlite_repository_update_run (DpsRepository       *repository,
                                   GError             **error)
 {
   DpsSqliteRepository *self = DPS_SQLITE_REPOSITORY (repository);
-  g_autofree char *reasons = reasons_to_json (run->rejected_by_reason);
+  g_autofree char *reasons = dps_repository_reasons_to_json (run->rejected_by_reason);
   sqlite3_stmt *stmt;
 
   stmt = prepare (self,
@@ -1161,7 +1096,7 @@ dps_sqlite_repository_list_runs (DpsRepository  *repository,
       run->error = g_strdup ((const char *) sqlite3_column_text (stmt, 11));
       run->stage_timings = g_strdup ((const char *) sqlite3_column_text (stmt, 12));
       run->quality_checks = g_strdup ((const char *) sqlite3_column_text (stmt, 13));
-      reasons_from_json ((const char *) sqlite3_column_text (stmt, 14), run->rejected_by_reason);
+      dps_repository_reasons_from_json ((const char *) sqlite3_column_text (stmt, 14), run->rejected_by_reason);
       g_ptr_array_add (runs, run);
     }
   sqlite3_reset (stmt);
@@ -1248,29 +1183,7 @@ count_rejects_in_period (DpsSqliteRepository  *self,
 
   dps_filter_get_period (filter, &from, &to);
   dps_sql_builder_init (&b, DPS_SQL_DIALECT_SQLITE);
-  dps_sql_append (&b, "SELECT (SELECT count(*) FROM rejected_transactions WHERE 1");
-  if (from != DPS_FILTER_NO_TIME)
-    {
-      dps_sql_append (&b, " AND event_time >= ");
-      dps_sql_param_int (&b, from);
-    }
-  if (to != DPS_FILTER_NO_TIME)
-    {
-      dps_sql_append (&b, " AND event_time < ");
-      dps_sql_param_int (&b, to);
-    }
-  dps_sql_append (&b, "), (SELECT coalesce(sum(arrivals - 1), 0) FROM duplicate_transactions WHERE 1");
-  if (from != DPS_FILTER_NO_TIME)
-    {
-      dps_sql_append (&b, " AND last_seen >= ");
-      dps_sql_param_int (&b, from);
-    }
-  if (to != DPS_FILTER_NO_TIME)
-    {
-      dps_sql_append (&b, " AND last_seen < ");
-      dps_sql_param_int (&b, to);
-    }
-  dps_sql_append (&b, ")");
+  dps_sql_build_period_counts (&b, from, to);
 
   stmt = prepare_built (self, &b, error);
   if (stmt == NULL)
@@ -1333,73 +1246,6 @@ dps_sqlite_repository_query_kpis (DpsRepository  *repository,
 }
 
 
-/* Natural order of both keys (merged weeks or months come out of SQL in
- * the order of their first day, not of their key). */
-static int
-compare_items_by_key (gconstpointer a,
-                      gconstpointer b,
-                      gpointer      user_data)
-{
-  const DpsBreakdownItem *x = a, *y = b;
-  const DpsBreakdown *breakdown = user_data;
-  int c = dps_sql_dimension_compare_keys (breakdown->dimension, x->key, y->key);
-
-  if (c != 0 || breakdown->dimension2 == DPS_DIMENSION_NONE)
-    return c;
-  return dps_sql_dimension_compare_keys (breakdown->dimension2, x->key2, y->key2);
-}
-
-static int
-compare_items_by_count (gconstpointer a,
-                        gconstpointer b,
-                        gpointer      user_data)
-{
-  const DpsBreakdownItem *x = a, *y = b;
-
-  if (x->agg.count != y->agg.count)
-    return x->agg.count > y->agg.count ? -1 : 1;
-  return compare_items_by_key (a, b, user_data);
-}
-
-static int
-compare_items_by_amount (gconstpointer a,
-                         gconstpointer b,
-                         gpointer      user_data)
-{
-  const DpsBreakdownItem *x = a, *y = b;
-
-  if (x->agg.amount_cents != y->agg.amount_cents)
-    return x->agg.amount_cents > y->agg.amount_cents ? -1 : 1;
-  return compare_items_by_key (a, b, user_data);
-}
-
-/* Rows come sorted by their SQL keys; week and month keys merge runs of
- * consecutive days (ordered by day first, so equal keys are adjacent
- * unless a second dimension interleaves them: hence the hash). */
-static void
-merge_into (DpsBreakdown *breakdown,
-            GHashTable   *index,
-            char         *key,
-            char         *key2,
-            const DpsAggregate *agg)
-{
-  g_autofree char *joined = g_strconcat (key, "\x1f", key2 != NULL ? key2 : "", NULL);
-  gpointer position;
-
-  if (g_hash_table_lookup_extended (index, joined, NULL, &position))
-    {
-      DpsBreakdownItem *item = &g_array_index (breakdown->items, DpsBreakdownItem,
-                                               GPOINTER_TO_UINT (position));
-      item->agg.count += agg->count;
-      item->agg.amount_cents += agg->amount_cents;
-      item->agg.approved_count += agg->approved_count;
-      item->agg.approved_cents += agg->approved_cents;
-      return;
-    }
-  g_hash_table_insert (index, g_steal_pointer (&joined), GUINT_TO_POINTER (breakdown->items->len));
-  dps_breakdown_add (breakdown, key, key2, agg);
-}
-
 static DpsBreakdown *
 dps_sqlite_repository_query_breakdown (DpsRepository      *repository,
                                        DpsFilter          *filter,
@@ -1413,14 +1259,15 @@ dps_sqlite_repository_query_breakdown (DpsRepository      *repository,
   DpsSqliteRepository *self = DPS_SQLITE_REPOSITORY (repository);
   const DpsRollupSpec *rollup = dps_rollup_choose (filter, dimension, dimension2);
   gboolean two = dimension2 != DPS_DIMENSION_NONE;
-  gboolean merges = dps_sql_dimension_merges_days (dimension) ||
-                    (two && dps_sql_dimension_merges_days (dimension2));
-  g_autoptr(DpsBreakdown) breakdown = dps_breakdown_new (dimension, dimension2);
-  g_autoptr(GHashTable) index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_auto(DpsBreakdownBuilder) builder = { 0 };
+  gboolean merges;
   g_auto(DpsSqlBuilder) b = { 0 };
   sqlite3_stmt *stmt;
   int rc;
   WITH_CANCELLABLE (self, cancellable);
+
+  dps_breakdown_builder_init (&builder, dimension, dimension2, order, limit);
+  merges = dps_breakdown_builder_merges (&builder);
 
   dps_sql_builder_init (&b, DPS_SQL_DIALECT_SQLITE);
   dps_sql_append_printf (&b, "SELECT %s AS k1, %s AS k2, %s FROM %s WHERE 1",
@@ -1455,10 +1302,7 @@ dps_sqlite_repository_query_breakdown (DpsRepository      *repository,
                                   : NULL;
 
       aggregate_from_statement (stmt, 2, &agg);
-      if (merges)
-        merge_into (breakdown, index, key, key2, &agg);
-      else
-        dps_breakdown_add (breakdown, key, key2, &agg);
+      dps_breakdown_builder_add (&builder, key, key2, &agg);
     }
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
@@ -1467,20 +1311,7 @@ dps_sqlite_repository_query_breakdown (DpsRepository      *repository,
       return NULL;
     }
 
-  if (merges)
-    {
-      if (order == DPS_BREAKDOWN_ORDER_COUNT_DESC)
-        g_array_sort_with_data (breakdown->items, compare_items_by_count, breakdown);
-      else if (order == DPS_BREAKDOWN_ORDER_AMOUNT_DESC)
-        g_array_sort_with_data (breakdown->items, compare_items_by_amount, breakdown);
-      else
-        g_array_sort_with_data (breakdown->items, compare_items_by_key, breakdown);
-      if (limit > 0 && breakdown->items->len > limit)
-        g_array_set_size (breakdown->items, limit);
-    }
-
-  breakdown->from_rollup = rollup != NULL;
-  return g_steal_pointer (&breakdown);
+  return dps_breakdown_builder_finish (&builder, rollup != NULL);
 }
 
 static gboolean
@@ -1783,38 +1614,6 @@ dps_sqlite_repository_get_row (DpsRepository  *repository,
 /* ---------------------------------------------------------------------- */
 /* data quality                                                           */
 
-static void
-append_reject_conditions (DpsSqlBuilder        *b,
-                          const DpsRejectQuery *query)
-{
-  if (query->from != G_MININT64)
-    {
-      dps_sql_append (b, " AND r.event_time >= ");
-      dps_sql_param_int (b, query->from);
-    }
-  if (query->to != G_MININT64)
-    {
-      dps_sql_append (b, " AND r.event_time < ");
-      dps_sql_param_int (b, query->to);
-    }
-  if (query->reasons != 0)
-    {
-      gboolean first = TRUE;
-
-      dps_sql_append (b, " AND r.reason IN (");
-      for (guint i = 0; i < DPS_N_REJECT_REASONS; i++)
-        {
-          if ((query->reasons & (1u << i)) == 0)
-            continue;
-          if (!first)
-            dps_sql_append (b, ",");
-          dps_sql_param_text (b, dps_reject_reason_to_string (i));
-          first = FALSE;
-        }
-      dps_sql_append (b, ")");
-    }
-}
-
 static gboolean
 dps_sqlite_repository_count_rejects (DpsRepository         *repository,
                                      const DpsRejectQuery  *query,
@@ -1828,7 +1627,7 @@ dps_sqlite_repository_count_rejects (DpsRepository         *repository,
 
   dps_sql_builder_init (&b, DPS_SQL_DIALECT_SQLITE);
   dps_sql_append (&b, "SELECT r.reason, count(*) FROM rejected_transactions r WHERE 1");
-  append_reject_conditions (&b, query);
+  dps_sql_append_reject_query (&b, query);
   dps_sql_append (&b, " GROUP BY r.reason");
   stmt = prepare_built (self, &b, error);
   if (stmt == NULL)
@@ -1887,7 +1686,7 @@ prepare_reject_listing (DpsSqliteRepository   *self,
   dps_sql_append (b, "SELECT " REJECT_COLUMNS " FROM rejected_transactions r "
                      "LEFT JOIN sources s ON s.id = r.source_id WHERE r.id > ");
   dps_sql_param_int (b, query->after_id);
-  append_reject_conditions (b, query);
+  dps_sql_append_reject_query (b, query);
   dps_sql_append (b, " ORDER BY r.id");
   if (query->limit > 0)
     {
@@ -1979,7 +1778,7 @@ dps_sqlite_repository_reject_series (DpsRepository         *repository,
   dps_sql_builder_init (&b, DPS_SQL_DIALECT_SQLITE);
   dps_sql_append_printf (&b, "SELECT r.event_time / %" G_GINT64_FORMAT " AS day, r.reason, count(*) "
                              "FROM rejected_transactions r WHERE 1", DPS_USEC_PER_DAY);
-  append_reject_conditions (&b, query);
+  dps_sql_append_reject_query (&b, query);
   dps_sql_append (&b, " GROUP BY day, r.reason ORDER BY day, r.reason");
   stmt = prepare_built (self, &b, error);
   if (stmt == NULL)
