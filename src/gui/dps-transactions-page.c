@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "dps-csv-export-dialog.h"
+#include "dps-dialogs.h"
 #include "dps-display-format.h"
 #include "dps-transactions-page.h"
 
@@ -97,11 +98,20 @@ column_of (GtkColumnViewColumn *column)
   return (DpsColumn) GPOINTER_TO_INT (g_object_get_data (G_OBJECT (column), "dps-column"));
 }
 
+/* In the window, its overlay: seen from every view (an export may start
+ * from any of them). */
+static void
+show_toast (DpsTransactionsPage *self,
+            AdwToast            *toast)
+{
+  dps_dialogs_add_toast (GTK_WIDGET (self->toast_overlay), toast);
+}
+
 static void
 toast (DpsTransactionsPage *self,
        const char          *text)
 {
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+  show_toast (self, dps_dialogs_toast_new (text));
 }
 
 /* The selected positions as ranges, at most @limit rows (0: all). */
@@ -1358,6 +1368,26 @@ copy_action (GtkWidget  *widget,
 /* ---------------------------------------------------------------------- */
 /* export                                                                 */
 
+/* The toast's buttons call back here rather than naming the view's
+ * actions: the toast shows in the window's overlay, outside the view. */
+static void
+export_toast_open_cb (AdwToast            *toast,
+                      DpsTransactionsPage *self)
+{
+  const char *path = g_object_get_data (G_OBJECT (toast), "dps-path");
+
+  gtk_widget_activate_action (GTK_WIDGET (self), "transactions.open-file", "s", path);
+}
+
+static void
+export_toast_folder_cb (GtkButton           *button,
+                        DpsTransactionsPage *self)
+{
+  const char *path = g_object_get_data (G_OBJECT (button), "dps-path");
+
+  gtk_widget_activate_action (GTK_WIDGET (self), "transactions.show-in-folder", "s", path);
+}
+
 static void
 exported_cb (DpsCsvExportDialog  *dialog,
              const char          *path,
@@ -1369,7 +1399,7 @@ exported_cb (DpsCsvExportDialog  *dialog,
   g_autofree char *title = g_strdup_printf (ngettext ("Exported %s row to “%s”",
                                                       "Exported %s rows to “%s”", rows),
                                             count, name);
-  AdwToast *result = adw_toast_new (title);
+  AdwToast *result = dps_dialogs_toast_new (title);
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *label = gtk_label_new (title);
   GtkWidget *folder = gtk_button_new_with_mnemonic (_("Show in _Folder"));
@@ -1378,16 +1408,16 @@ exported_cb (DpsCsvExportDialog  *dialog,
    * the title. */
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_MIDDLE);
   gtk_widget_add_css_class (folder, "flat");
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (folder), "transactions.show-in-folder");
-  gtk_actionable_set_action_target (GTK_ACTIONABLE (folder), "s", path);
+  g_object_set_data_full (G_OBJECT (folder), "dps-path", g_strdup (path), g_free);
+  g_signal_connect_object (folder, "clicked", G_CALLBACK (export_toast_folder_cb), self, 0);
   gtk_box_append (GTK_BOX (box), label);
   gtk_box_append (GTK_BOX (box), folder);
   adw_toast_set_custom_title (result, box);
   adw_toast_set_button_label (result, _("_Open"));
-  adw_toast_set_action_name (result, "transactions.open-file");
-  adw_toast_set_action_target_value (result, g_variant_new_string (path));
+  g_object_set_data_full (G_OBJECT (result), "dps-path", g_strdup (path), g_free);
+  g_signal_connect_object (result, "button-clicked", G_CALLBACK (export_toast_open_cb), self, 0);
   adw_toast_set_timeout (result, 10);
-  adw_toast_overlay_add_toast (self->toast_overlay, result);
+  show_toast (self, result);
 }
 
 static void

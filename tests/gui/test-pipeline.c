@@ -5,12 +5,13 @@
 #include <glib/gstdio.h>
 
 #include "dps-core.h"
-#include "dps-export-dialog.h"
+#include "dps-csv-export-dialog.h"
 #include "dps-generate-dialog.h"
 #include "dps-gui-test.h"
 #include "dps-pipeline-controller.h"
 #include "dps-pipeline-page.h"
 #include "dps-schedule-dialog.h"
+#include "dps-transactions-page.h"
 #include "dps-window.h"
 
 #define TIMEOUT_MS 120000
@@ -391,13 +392,32 @@ export_enabled (gpointer user_data)
 }
 
 static gboolean
-export_ready (gpointer user_data)
+table_counted (gpointer user_data)
 {
-  return gtk_widget_get_sensitive (GTK_WIDGET (user_data)) &&
-         dps_gui_test_find_label (GTK_WIDGET (user_data), "will be exported") != NULL;
+  DpsTransactionsPage *page = user_data;
+  DpsTransactionModel *model = dps_transactions_page_get_model (page);
+
+  return model != NULL && dps_transaction_model_is_counted (model) && !dps_transactions_page_is_busy (page);
 }
 
-/* Export CSV… writes the filtered rows on a worker. */
+static void
+exported_cb (DpsCsvExportDialog *dialog,
+             const char         *path,
+             guint64             rows,
+             guint64            *exported)
+{
+  *exported = rows;
+}
+
+static gboolean
+rows_exported (gpointer user_data)
+{
+  return *(guint64 *) user_data != G_MAXUINT64;
+}
+
+/* File ▸ Export CSV… opens the Transactions view's export dialog from
+ * any view, on the table's filtered rows; the result shows in the
+ * window. */
 static void
 test_export (Fixture       *fixture,
              gconstpointer  data)
@@ -407,8 +427,11 @@ test_export (Fixture       *fixture,
   g_autofree char *contents = NULL;
   g_auto(GStrv) lines = NULL;
   const char *paths[2] = { source, NULL };
+  GtkWidget *page = dps_window_get_page_content (fixture->window, "transactions");
   GtkWidget *dialog;
+  guint64 exported = G_MAXUINT64;
 
+  g_assert_true (DPS_IS_TRANSACTIONS_PAGE (page));
   append_lines (source, 750, 9);
   g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "import-files",
                                   g_variant_new_strv (paths, -1));
@@ -416,12 +439,19 @@ test_export (Fixture       *fixture,
   g_assert_true (dps_gui_test_wait_until (runner_idle, fixture, TIMEOUT_MS));
   wait_for_label (fixture, "750 rows loaded");
   g_assert_true (dps_gui_test_wait_until (export_enabled, fixture->window, TIMEOUT_MS));
+  g_assert_true (dps_gui_test_wait_until (table_counted, page, TIMEOUT_MS));
 
+  /* From the Dashboard: the table is not on screen. */
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "show-view", g_variant_new_string ("dashboard"));
+  g_assert_false (gtk_widget_get_mapped (page));
   g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "export-csv", NULL);
-  dialog = wait_for_toplevel (DPS_TYPE_EXPORT_DIALOG);
-  g_assert_true (dps_gui_test_wait_until (export_ready, dialog, TIMEOUT_MS));
-  g_assert_nonnull (dps_gui_test_find_label (dialog, "750 rows that match"));
-  dps_export_dialog_export_to (DPS_EXPORT_DIALOG (dialog), csv);
+  dialog = wait_for_toplevel (DPS_TYPE_CSV_EXPORT_DIALOG);
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (dialog)) == GTK_WINDOW (fixture->window));
+  g_assert_nonnull (dps_gui_test_find_label (dialog, "750 rows, as sorted in the table"));
+  g_signal_connect (dialog, "exported", G_CALLBACK (exported_cb), &exported);
+  dps_csv_export_dialog_export_to (DPS_CSV_EXPORT_DIALOG (dialog), csv);
+  g_assert_true (dps_gui_test_wait_until (rows_exported, &exported, TIMEOUT_MS));
+  g_assert_cmpuint (exported, ==, 750);
   wait_for_label (fixture, "Exported 750 rows to “");
 
   g_assert_true (g_file_get_contents (csv, &contents, NULL, NULL));

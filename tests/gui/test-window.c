@@ -5,10 +5,13 @@
 #include <glib/gstdio.h>
 
 #include "dps-core.h"
+#include "dps-dashboard-page.h"
 #include "dps-dialogs.h"
+#include "dps-filter-bar.h"
 #include "dps-format.h"
 #include "dps-gui-test.h"
 #include "dps-run-progress.h"
+#include "dps-transactions-page.h"
 #include "dps-window.h"
 
 #define TIMEOUT_MS 120000
@@ -205,6 +208,13 @@ test_import (Fixture       *fixture,
   const char *paths[2] = { NULL, NULL };
 
   g_assert_cmpstr (dps_window_get_content_state (fixture->window), ==, "empty");
+  /* The views and their filter wait behind the empty state. */
+  g_assert_true (DPS_IS_DASHBOARD_PAGE (dps_window_get_page_content (fixture->window, "dashboard")));
+  g_assert_true (DPS_IS_TRANSACTIONS_PAGE (dps_window_get_page_content (fixture->window, "transactions")));
+  g_assert_false (gtk_widget_get_mapped (dps_window_get_page_content (fixture->window, "dashboard")));
+  g_assert_false (gtk_widget_get_mapped (dps_gui_test_find_widget (GTK_WIDGET (fixture->window),
+                                                                   DPS_TYPE_FILTER_BAR)));
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (fixture->window), "filter"));
   g_assert_nonnull (dps_gui_test_find_label (GTK_WIDGET (fixture->window), "No Transactions Yet"));
   g_assert_nonnull (dps_gui_test_find_label (GTK_WIDGET (fixture->window), "Import JSONL…"));
   g_assert_nonnull (dps_gui_test_find_label (GTK_WIDGET (fixture->window), "Generate Sample Data…"));
@@ -226,6 +236,9 @@ test_import (Fixture       *fixture,
   g_assert_cmpstr (gtk_label_get_text (toast_label), ==, summary);
   g_assert_true (dps_gui_test_wait_until (no_job_running, fixture, TIMEOUT_MS));
   g_assert_true (dps_gui_test_wait_until (is_views, fixture->window, TIMEOUT_MS));
+  g_assert_true (gtk_widget_get_mapped (dps_gui_test_find_widget (GTK_WIDGET (fixture->window),
+                                                                  DPS_TYPE_FILTER_BAR)));
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (fixture->window), "filter"));
 
   repository = open_repository (fixture);
   g_assert_true (dps_repository_get_info (repository, &info, &error));
@@ -362,6 +375,100 @@ test_cancel (Fixture       *fixture,
   g_settings_reset (settings, "batch-interval-ms");
 }
 
+static gboolean
+dashboard_settled (gpointer user_data)
+{
+  DpsDashboardPage *page = user_data;
+  DpsDashboardData *shown = dps_dashboard_page_get_data (page);
+
+  return shown != NULL && !dps_dashboard_page_get_refreshing (page) &&
+         dps_filter_equal (dps_dashboard_data_get_filter (shown),
+                           dps_session_get_filter (dps_dashboard_page_get_session (page)));
+}
+
+static gboolean
+table_settled (gpointer user_data)
+{
+  DpsTransactionsPage *page = user_data;
+  DpsTransactionModel *model = dps_transactions_page_get_model (page);
+
+  return model != NULL && dps_transaction_model_is_counted (model) && !dps_transactions_page_is_busy (page);
+}
+
+/* A click on a chart of the Dashboard filters every view: the filter
+ * bar shows it as a chip, the table lists only those rows, and the
+ * chip's button takes it back. */
+static void
+test_cross_filter (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autofree char *path = generate_file ("cross.jsonl", 3000, 0.0, 21, NULL);
+  const char *paths[2] = { path, NULL };
+  DpsDashboardPage *dashboard = DPS_DASHBOARD_PAGE (dps_window_get_page_content (fixture->window, "dashboard"));
+  DpsTransactionsPage *table = DPS_TRANSACTIONS_PAGE (dps_window_get_page_content (fixture->window, "transactions"));
+  DpsFilter *filter = dps_session_get_filter (dps_window_get_session (fixture->window));
+  g_autoptr(DpsRepository) repository = NULL;
+  g_autoptr(DpsFilter) expected = dps_filter_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *chip = NULL;
+  DpsChart *chart;
+  DpsChartSeries *series;
+  GtkLabel *chip_label;
+  GtkWidget *button;
+  guint64 count = 0;
+
+  import_paths (fixture, paths);
+  g_assert_true (dps_gui_test_wait_until (no_job_running, fixture, TIMEOUT_MS));
+  g_assert_true (dps_gui_test_wait_until (is_views, fixture->window, TIMEOUT_MS));
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "show-view", g_variant_new_string ("dashboard"));
+  g_assert_true (dps_gui_test_wait_until (dashboard_settled, dashboard, TIMEOUT_MS));
+
+  chart = dps_dashboard_page_get_chart (dashboard, DPS_DASHBOARD_CHART_CATEGORY);
+  series = dps_chart_get_series (chart);
+  g_assert_nonnull (series);
+  g_assert_cmpuint (dps_chart_series_get_n_items (series), >, 1);
+  dps_chart_activate_item (chart, 0);
+  g_assert_cmpstr (dps_filter_get_categories (filter)[0], ==, dps_chart_series_get_key (series, 0));
+  chip = g_strdup_printf ("Category: %s", dps_chart_series_get_label (series, 0));
+  chip_label = wait_for_label (fixture, chip);
+  g_assert_cmpstr (gtk_label_get_text (chip_label), ==, chip);
+
+  /* The table, out of sight, follows the same filter. */
+  dps_filter_add_value (expected, "category", dps_chart_series_get_key (series, 0));
+  repository = open_repository (fixture);
+  g_assert_true (dps_repository_count_rows (repository, expected, &count, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count, <, 3000);
+  g_assert_true (dps_gui_test_wait_until (table_settled, table, TIMEOUT_MS));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (dps_transactions_page_get_model (table))), ==, count);
+  g_assert_true (dps_gui_test_wait_until (dashboard_settled, dashboard, TIMEOUT_MS));
+  g_assert_cmpint (dps_dashboard_data_get_kpis (dps_dashboard_page_get_data (dashboard))->total.count, ==, (gint64) count);
+
+  /* A heatmap cell adds two chips, weekday and hour. */
+  chart = dps_dashboard_page_get_chart (dashboard, DPS_DASHBOARD_CHART_HEATMAP);
+  series = dps_chart_get_series (chart);
+  for (guint i = 0; i < dps_chart_series_get_n_items (series); i++)
+    if (dps_chart_series_get_value (series, i) > 0)
+      {
+        dps_chart_activate_item (chart, i);
+        break;
+      }
+  g_assert_cmpuint (dps_filter_get_weekdays (filter), !=, 0);
+  g_assert_cmpuint (dps_filter_get_hours (filter), !=, 0);
+  wait_for_label (fixture, "Weekday: ");
+  wait_for_label (fixture, "Hour: ");
+
+  /* The chip's button removes its value. */
+  button = gtk_widget_get_ancestor (GTK_WIDGET (wait_for_label (fixture, chip)), GTK_TYPE_BUTTON);
+  g_assert_nonnull (button);
+  g_signal_emit_by_name (button, "clicked");
+  dps_gui_test_drain ();
+  g_assert_null (dps_filter_get_categories (filter));
+  g_assert_null (dps_gui_test_find_label (GTK_WIDGET (fixture->window), chip));
+  g_free (dps_gui_test_save_screenshot (GTK_WIDGET (fixture->window), "window-cross-filter"));
+  dps_filter_clear (filter);
+}
+
 static void
 assert_error_dialog (const char *heading_part,
                      const char *body_part)
@@ -417,6 +524,7 @@ main (int   argc,
 
   g_test_add ("/dps/gui/window/import", Fixture, NULL, fixture_set_up, test_import, fixture_tear_down);
   g_test_add ("/dps/gui/window/open", Fixture, NULL, fixture_set_up, test_open, fixture_tear_down);
+  g_test_add ("/dps/gui/window/cross-filter", Fixture, NULL, fixture_set_up, test_cross_filter, fixture_tear_down);
   g_test_add ("/dps/gui/window/cancel", Fixture, NULL, fixture_set_up, test_cancel, fixture_tear_down);
   g_test_add ("/dps/gui/window/unreadable", Fixture, NULL, fixture_set_up, test_unreadable, fixture_tear_down);
   return g_test_run ();
