@@ -9,7 +9,7 @@
 
 #include "dps-csv-export-dialog.h"
 #include "dps-dialogs.h"
-#include "dps-display-format.h"
+#include "dps-format.h"
 #include "dps-transactions-page.h"
 
 /* Rows Ctrl+C copies at most: beyond, the CSV export is the tool. */
@@ -267,7 +267,7 @@ update_cell (GtkLabel           *label,
              DpsColumn           column)
 {
   const DpsRow *row = dps_transaction_item_get_row (item);
-  g_autofree char *text = row != NULL ? dps_display_format_column (row, column) : NULL;
+  g_autofree char *text = row != NULL ? dps_format_column (row, column) : NULL;
 
   gtk_label_set_text (label, text != NULL ? text : "");
 }
@@ -595,16 +595,16 @@ show_kpis (DpsTransactionsPage *self)
       return;
     }
 
-  count = dps_display_format_count ((guint64) total->count);
-  amount = dps_display_format_amount (total->amount_cents, "EUR");
+  count = dps_format_count ((gint64) total->count);
+  amount = dps_format_amount (total->amount_cents);
   /* Rounded to the cent, half away from zero. */
   average = total->count > 0
-            ? dps_display_format_amount ((total->amount_cents + total->count / 2) / total->count, "EUR")
+            ? dps_format_amount ((total->amount_cents + total->count / 2) / total->count)
             : g_strdup ("—");
-  approved = dps_display_format_count ((guint64) total->approved_count);
-  rate = total->count > 0 ? dps_display_format_percent (dps_aggregate_get_approval_rate (total))
+  approved = dps_format_count ((gint64) total->approved_count);
+  rate = total->count > 0 ? dps_format_percent (dps_aggregate_get_approval_rate (total), 1)
                           : g_strdup ("");
-  rejected = dps_display_format_count ((guint64) self->kpis.rejected);
+  rejected = dps_format_count ((gint64) self->kpis.rejected);
 
   gtk_label_set_text (self->count_value, count);
   gtk_label_set_text (self->total_value, amount);
@@ -656,7 +656,7 @@ update_state (DpsTransactionsPage *self)
   {
     guint n = g_list_model_get_n_items (G_LIST_MODEL (self->model));
     gboolean filtered = !dps_filter_is_empty (dps_session_get_filter (self->session));
-    g_autofree char *count = dps_display_format_count (n);
+    g_autofree char *count = dps_format_count ((gint64) n);
     g_autofree char *text = NULL;
 
     if (!dps_transaction_model_is_counted (self->model))
@@ -1087,7 +1087,7 @@ show_details (DpsTransactionsPage *self,
 
   for (guint c = 0; c < DPS_N_COLUMNS; c++)
     {
-      g_autofree char *value = dps_display_format_column (row, (DpsColumn) c);
+      g_autofree char *value = dps_format_column (row, (DpsColumn) c);
       add_detail (self, line++, dps_column_get_title ((DpsColumn) c), value);
     }
   if (row->tx.event_ts != 0)
@@ -1098,7 +1098,7 @@ show_details (DpsTransactionsPage *self,
   if (row->source != NULL)
     {
       g_autofree char *position = NULL;
-      g_autofree char *offset = dps_display_format_count ((guint64) MAX (row->source_offset, 0));
+      g_autofree char *offset = dps_format_count ((gint64) MAX (row->source_offset, 0));
 
       add_detail (self, line++, _("Source"), row->source);
       if (row->source_partition >= 0)
@@ -1106,7 +1106,7 @@ show_details (DpsTransactionsPage *self,
         position = g_strdup_printf (_("partition %d, offset %s"), row->source_partition, offset);
       else if (row->source_line >= 0)
         {
-          g_autofree char *number = dps_display_format_count ((guint64) row->source_line);
+          g_autofree char *number = dps_format_count ((gint64) row->source_line);
 
           /* Translators: where a line of a file was read */
           position = g_strdup_printf (_("line %s, byte %s"), number, offset);
@@ -1265,7 +1265,7 @@ copy_row_cb (const DpsRow  *row,
 
   for (guint i = 0; i < job->columns->len; i++)
     {
-      g_autofree char *text = dps_display_format_column (row, g_array_index (job->columns, DpsColumn, i));
+      g_autofree char *text = dps_format_column (row, g_array_index (job->columns, DpsColumn, i));
 
       if (i > 0)
         g_string_append_c (job->text, '\t');
@@ -1320,10 +1320,10 @@ copied_cb (GObject      *object,
     }
   gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), job->text->str);
 
-  count = dps_display_format_count (job->rows);
+  count = dps_format_count ((gint64) job->rows);
   if (selected > job->rows)
     {
-      g_autofree char *total = dps_display_format_count (selected);
+      g_autofree char *total = dps_format_count ((gint64) selected);
       /* Translators: both are numbers of rows */
       text = g_strdup_printf (_("Copied the first %s of %s selected rows: use Export CSV for more"),
                               count, total);
@@ -1394,7 +1394,7 @@ exported_cb (DpsCsvExportDialog  *dialog,
              guint64              rows,
              DpsTransactionsPage *self)
 {
-  g_autofree char *count = dps_display_format_count (rows);
+  g_autofree char *count = dps_format_count ((gint64) rows);
   g_autofree char *name = g_path_get_basename (path);
   g_autofree char *title = g_strdup_printf (ngettext ("Exported %s row to “%s”",
                                                       "Exported %s rows to “%s”", rows),

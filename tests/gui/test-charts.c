@@ -744,7 +744,7 @@ test_summary (void)
   dps_chart_series_add (series, "travel", "travel", -20);
   dps_chart_set_series (DPS_CHART (chart), series);
   summary = dps_chart_dup_summary (DPS_CHART (chart));
-  g_assert_cmpstr (summary, ==, "Amount by category, 2 items: grocery: €1234.50; travel: −€20.00.");
+  g_assert_cmpstr (summary, ==, "Amount by category, 2 items: grocery: €1234.50; travel: -€20.00.");
 
   for (guint i = 0; i < 20; i++)
     add_item (many, KIND_BARS, i, NULL, i);
@@ -774,7 +774,7 @@ test_format (void)
   g_autofree char *huge = dps_chart_format_compact (DPS_CHART_FORMAT_COUNT, 3e17);
 
   g_assert_cmpstr (amount, ==, "€1234.50");
-  g_assert_cmpstr (negative, ==, "−€12.00");
+  g_assert_cmpstr (negative, ==, "-€12.00");
   g_assert_cmpstr (count, ==, "1234567");
   g_assert_cmpstr (percent, ==, "12.3%");
   g_assert_cmpstr (nan, ==, "0");
@@ -784,18 +784,7 @@ test_format (void)
   g_assert_cmpstr (zero, ==, "€0");
   g_assert_cmpstr (huge, ==, "3e+17");
 
-  /* Digits follow the locale. */
-  if (setlocale (LC_NUMERIC, "fr_FR.UTF-8") != NULL)
-    {
-      g_autofree char *fr_count = dps_chart_format_value (DPS_CHART_FORMAT_COUNT, 1234567);
-      g_autofree char *fr_amount = dps_chart_format_value (DPS_CHART_FORMAT_AMOUNT, 1234.5);
-
-      g_assert_cmpstr (fr_count, ==, "1\u202f234\u202f567");
-      g_assert_cmpstr (fr_amount, ==, "€1\u202f234,50");
-      setlocale (LC_NUMERIC, "C.UTF-8");
-    }
-  else
-    g_test_message ("fr_FR.UTF-8 is not installed: locale digits not checked");
+  /* The locales' digits, units and symbol positions: test-format. */
 }
 
 static void

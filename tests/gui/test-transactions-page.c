@@ -4,7 +4,7 @@
 #include <sqlite3.h>
 #include <string.h>
 
-#include "dps-display-format.h"
+#include "dps-format.h"
 #include "dps-filter-bar.h"
 #include "dps-transactions-test.h"
 #include "dps-test-db.h"
@@ -134,7 +134,7 @@ check_figures (Fixture    *f,
   DpsKpis shown, expected;
   g_autoptr(GError) error = NULL;
   gint64 count = sql_count (f, where, text);
-  g_autofree char *count_text = dps_display_format_count ((guint64) count);
+  g_autofree char *count_text = dps_format_count ((gint64) count);
   g_autofree char *label = g_strdup_printf (count == 1 ? "%s transaction" : "%s transactions", count_text);
   g_autofree char *total = NULL;
   g_autofree char *approved = NULL;
@@ -154,9 +154,9 @@ check_figures (Fixture    *f,
   g_assert_cmpint (shown.rejected, ==, expected.rejected);
 
   g_assert_cmpstr (label_text (f, "count_value"), ==, count_text);
-  total = dps_display_format_amount (expected.total.amount_cents, "EUR");
+  total = dps_format_amount (expected.total.amount_cents);
   g_assert_cmpstr (label_text (f, "total_value"), ==, total);
-  approved = dps_display_format_count ((guint64) expected.total.approved_count);
+  approved = dps_format_count ((gint64) expected.total.approved_count);
   g_assert_cmpstr (label_text (f, "approved_value"), ==, approved);
 }
 
@@ -437,7 +437,7 @@ test_copy (Fixture       *f,
   item = g_list_model_get_item (G_LIST_MODEL (model), 4);
   dps_tx_test_wait_until (dps_transaction_item_is_loaded (item));
   cells = g_strsplit (lines[2], "\t", -1);
-  amount = dps_display_format_amount (dps_transaction_item_get_row (item)->tx.amount_cents, "EUR");
+  amount = dps_format_amount (dps_transaction_item_get_row (item)->tx.amount_cents);
   g_assert_cmpstr (cells[amount_column], ==, amount);
 }
 
