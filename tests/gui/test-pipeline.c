@@ -391,15 +391,6 @@ export_enabled (gpointer user_data)
   return g_action_group_get_action_enabled (G_ACTION_GROUP (user_data), "export-csv");
 }
 
-static gboolean
-table_counted (gpointer user_data)
-{
-  DpsTransactionsPage *page = user_data;
-  DpsTransactionModel *model = dps_transactions_page_get_model (page);
-
-  return model != NULL && dps_transaction_model_is_counted (model) && !dps_transactions_page_is_busy (page);
-}
-
 static void
 exported_cb (DpsCsvExportDialog *dialog,
              const char         *path,
@@ -439,7 +430,7 @@ test_export (Fixture       *fixture,
   g_assert_true (dps_gui_test_wait_until (runner_idle, fixture, TIMEOUT_MS));
   wait_for_label (fixture, "750 rows loaded");
   g_assert_true (dps_gui_test_wait_until (export_enabled, fixture->window, TIMEOUT_MS));
-  g_assert_true (dps_gui_test_wait_until (table_counted, page, TIMEOUT_MS));
+  g_assert_true (dps_gui_test_wait_until (dps_gui_test_transactions_settled, page, TIMEOUT_MS));
 
   /* From the Dashboard: the table is not on screen. */
   g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "show-view", g_variant_new_string ("dashboard"));

@@ -375,26 +375,6 @@ test_cancel (Fixture       *fixture,
   g_settings_reset (settings, "batch-interval-ms");
 }
 
-static gboolean
-dashboard_settled (gpointer user_data)
-{
-  DpsDashboardPage *page = user_data;
-  DpsDashboardData *shown = dps_dashboard_page_get_data (page);
-
-  return shown != NULL && !dps_dashboard_page_get_refreshing (page) &&
-         dps_filter_equal (dps_dashboard_data_get_filter (shown),
-                           dps_session_get_filter (dps_dashboard_page_get_session (page)));
-}
-
-static gboolean
-table_settled (gpointer user_data)
-{
-  DpsTransactionsPage *page = user_data;
-  DpsTransactionModel *model = dps_transactions_page_get_model (page);
-
-  return model != NULL && dps_transaction_model_is_counted (model) && !dps_transactions_page_is_busy (page);
-}
-
 /* A click on a chart of the Dashboard filters every view: the filter
  * bar shows it as a chip, the table lists only those rows, and the
  * chip's button takes it back. */
@@ -421,7 +401,7 @@ test_cross_filter (Fixture       *fixture,
   g_assert_true (dps_gui_test_wait_until (no_job_running, fixture, TIMEOUT_MS));
   g_assert_true (dps_gui_test_wait_until (is_views, fixture->window, TIMEOUT_MS));
   g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "show-view", g_variant_new_string ("dashboard"));
-  g_assert_true (dps_gui_test_wait_until (dashboard_settled, dashboard, TIMEOUT_MS));
+  g_assert_true (dps_gui_test_wait_until (dps_gui_test_dashboard_settled, dashboard, TIMEOUT_MS));
 
   chart = dps_dashboard_page_get_chart (dashboard, DPS_DASHBOARD_CHART_CATEGORY);
   series = dps_chart_get_series (chart);
@@ -439,9 +419,9 @@ test_cross_filter (Fixture       *fixture,
   g_assert_true (dps_repository_count_rows (repository, expected, &count, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (count, <, 3000);
-  g_assert_true (dps_gui_test_wait_until (table_settled, table, TIMEOUT_MS));
+  g_assert_true (dps_gui_test_wait_until (dps_gui_test_transactions_settled, table, TIMEOUT_MS));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (dps_transactions_page_get_model (table))), ==, count);
-  g_assert_true (dps_gui_test_wait_until (dashboard_settled, dashboard, TIMEOUT_MS));
+  g_assert_true (dps_gui_test_wait_until (dps_gui_test_dashboard_settled, dashboard, TIMEOUT_MS));
   g_assert_cmpint (dps_dashboard_data_get_kpis (dps_dashboard_page_get_data (dashboard))->total.count, ==, (gint64) count);
 
   /* A heatmap cell adds two chips, weekday and hour. */
