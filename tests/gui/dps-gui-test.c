@@ -14,6 +14,7 @@
 #include "dps-gui-test.h"
 #include "dps-test-db.h"
 #include "dps-transactions-page.h"
+#include "dps-window.h"
 
 /* Reference images: how far a channel may stray, and the share of
  * pixels that may stray further. */
@@ -282,6 +283,25 @@ dps_gui_test_get_application (void)
   /* Windows come and go between tests: the application stays. */
   g_application_hold (application);
   return application;
+}
+
+static gboolean
+left_loading (gpointer user_data)
+{
+  return g_strcmp0 (dps_window_get_content_state (user_data), "loading") != 0;
+}
+
+DpsWindow *
+dps_gui_test_open_window (const char *path)
+{
+  g_autoptr(DpsWindow) window = NULL;
+  g_autofree char *uri = dps_test_db_uri (path);
+
+  window = g_object_ref_sink (dps_window_new (ADW_APPLICATION (dps_gui_test_get_application ())));
+  dps_window_open_database (window, uri, TRUE, FALSE);
+  dps_gui_test_show_window (GTK_WINDOW (window));
+  g_assert_true (dps_gui_test_wait_until (left_loading, window, DPS_GUI_TEST_TIMEOUT_MS));
+  return g_steal_pointer (&window);
 }
 
 static gboolean
@@ -631,6 +651,36 @@ dps_gui_test_find_widget (GtkWidget *root,
   return dps_gui_test_find_nth_widget (root, type, 0);
 }
 
+typedef struct {
+  GtkWidget  *root;
+  const char *needle;
+} LabelSearch;
+
+static gboolean
+label_shown (gpointer user_data)
+{
+  LabelSearch *search = user_data;
+
+  return dps_gui_test_find_label (search->root, search->needle) != NULL;
+}
+
+GtkLabel *
+dps_gui_test_wait_for_label (GtkWidget  *root,
+                             const char *needle)
+{
+  LabelSearch search = { root, needle };
+
+  if (!dps_gui_test_wait_until (label_shown, &search, DPS_GUI_TEST_TIMEOUT_MS))
+    {
+      g_autoptr(GPtrArray) labels = dps_gui_test_collect_labels (root);
+
+      for (guint i = 0; i < labels->len; i++)
+        g_test_message ("label: %s", gtk_label_get_text (g_ptr_array_index (labels, i)));
+      g_error ("No label with “%s” was shown", needle);
+    }
+  return dps_gui_test_find_label (root, needle);
+}
+
 static GtkWidget *
 find_dialog_under (GtkWidget *widget)
 {
@@ -681,6 +731,20 @@ dps_gui_test_find_toplevel (GType type)
         return window;
     }
   return NULL;
+}
+
+static gboolean
+toplevel_shown (gpointer user_data)
+{
+  return dps_gui_test_find_toplevel (GPOINTER_TO_SIZE (user_data)) != NULL;
+}
+
+GtkWindow *
+dps_gui_test_wait_for_toplevel (GType type)
+{
+  if (!dps_gui_test_wait_until (toplevel_shown, GSIZE_TO_POINTER (type), DPS_GUI_TEST_TIMEOUT_MS))
+    g_error ("No window of type %s was shown", g_type_name (type));
+  return dps_gui_test_find_toplevel (type);
 }
 
 void

@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "dps-session.h"
+#include "dps-window.h"
 
 G_BEGIN_DECLS
 
@@ -48,6 +49,9 @@ DpsSession  *dps_gui_test_open_session_at   (const char   *path);
 /* The application, registered (startup ran: actions, accelerators,
  * menus, style sheet) but not running. */
 GApplication *dps_gui_test_get_application  (void);
+/* A window of the application on the SQLite database at @path (created
+ * when missing), shown, once past its loading state. */
+DpsWindow   *dps_gui_test_open_window       (const char   *path);
 
 typedef gboolean (*DpsGuiTestCondition) (gpointer user_data);
 /* Iterates the main context until @condition holds or @timeout_ms passed;
@@ -134,11 +138,18 @@ GtkWidget   *dps_gui_test_find_widget       (GtkWidget    *root,
 GtkWidget   *dps_gui_test_find_nth_widget   (GtkWidget    *root,
                                              GType         type,
                                              guint         n);
+/* The first visible label under @root whose text holds @needle, once
+ * there is one; the test fails, listing the labels shown, if none comes
+ * within DPS_GUI_TEST_TIMEOUT_MS. */
+GtkLabel    *dps_gui_test_wait_for_label    (GtkWidget    *root,
+                                             const char   *needle);
 /* A message dialog shown now (AdwMessageDialog or AdwAlertDialog made by
  * dps-dialogs), or NULL. */
 GtkWidget   *dps_gui_test_find_message_dialog (void);
 /* A toplevel window of @type shown now, or NULL. */
 GtkWindow   *dps_gui_test_find_toplevel     (GType         type);
+/* The same once there is one; the test fails if none comes. */
+GtkWindow   *dps_gui_test_wait_for_toplevel (GType         type);
 /* Closes every toplevel but @keep. */
 void         dps_gui_test_close_other_toplevels (GtkWindow *keep);
 

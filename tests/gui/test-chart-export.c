@@ -331,16 +331,6 @@ click_button (GtkWidget  *dialog,
 }
 
 /* Opens the card's export menu item and answers the size dialog. */
-/* The toplevel of @type shown now, once there is one. */
-static GtkWidget *
-wait_for_toplevel (GType type)
-{
-  GtkWindow *found = NULL;
-
-  dps_gui_test_await ((found = dps_gui_test_find_toplevel (type)) != NULL);
-  return GTK_WIDGET (found);
-}
-
 static GtkWidget *
 open_chooser (GtkWidget  *card,
               const char *format,
@@ -353,7 +343,7 @@ open_chooser (GtkWidget  *card,
   g_assert_true (gtk_widget_activate_action (card, "card.export", "s", format));
   if (strcmp (format, "csv") != 0)
     {
-      size_dialog = wait_for_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+      size_dialog = GTK_WIDGET (dps_gui_test_wait_for_toplevel (ADW_TYPE_MESSAGE_DIALOG));
       width_spin = dps_gui_test_find_nth_widget (size_dialog, GTK_TYPE_SPIN_BUTTON, 0);
       height_spin = dps_gui_test_find_nth_widget (size_dialog, GTK_TYPE_SPIN_BUTTON, 1);
       g_assert_nonnull (width_spin);
@@ -363,7 +353,7 @@ open_chooser (GtkWidget  *card,
       click_button (size_dialog, "_Choose File…");
       wait_closed (size_dialog);
     }
-  chooser = wait_for_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG);
+  chooser = GTK_WIDGET (dps_gui_test_wait_for_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG));
   g_assert_cmpint (gtk_file_chooser_get_action (GTK_FILE_CHOOSER (chooser)), ==,
                    GTK_FILE_CHOOSER_ACTION_SAVE);
   return chooser;
@@ -386,7 +376,7 @@ test_card_export_flow (Fixture       *fixture,
 
   /* The default size first. */
   g_assert_true (gtk_widget_activate_action (card, "card.export", "s", "pdf"));
-  size_dialog = wait_for_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  size_dialog = GTK_WIDGET (dps_gui_test_wait_for_toplevel (ADW_TYPE_MESSAGE_DIALOG));
   spin = dps_gui_test_find_nth_widget (size_dialog, GTK_TYPE_SPIN_BUTTON, 0);
   g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (spin)), ==, 1600);
   spin = dps_gui_test_find_nth_widget (size_dialog, GTK_TYPE_SPIN_BUTTON, 1);
@@ -419,7 +409,7 @@ test_card_export_flow (Fixture       *fixture,
 
   /* The size chosen is offered again. */
   g_assert_true (gtk_widget_activate_action (card, "card.export", "s", "png"));
-  size_dialog = wait_for_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  size_dialog = GTK_WIDGET (dps_gui_test_wait_for_toplevel (ADW_TYPE_MESSAGE_DIALOG));
   spin = dps_gui_test_find_nth_widget (size_dialog, GTK_TYPE_SPIN_BUTTON, 0);
   g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (spin)), ==, 640);
   click_button (size_dialog, "_Cancel");

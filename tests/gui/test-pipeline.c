@@ -11,6 +11,7 @@
 #include "dps-pipeline-controller.h"
 #include "dps-pipeline-page.h"
 #include "dps-schedule-dialog.h"
+#include "dps-test-db.h"
 #include "dps-transactions-page.h"
 #include "dps-window.h"
 
@@ -23,12 +24,6 @@ typedef struct {
   char          *uri;
 } Fixture;
 
-static gboolean
-left_loading (gpointer user_data)
-{
-  return g_strcmp0 (dps_window_get_content_state (user_data), "loading") != 0;
-}
-
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
@@ -37,11 +32,8 @@ fixture_set_up (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
 
   fixture->settings = g_settings_new (APP_ID);
-  fixture->uri = g_strconcat ("sqlite://", db, NULL);
-  fixture->window = g_object_ref_sink (dps_window_new (ADW_APPLICATION (dps_gui_test_get_application ())));
-  dps_window_open_database (fixture->window, fixture->uri, TRUE, FALSE);
-  dps_gui_test_show_window (GTK_WINDOW (fixture->window));
-  g_assert_true (dps_gui_test_wait_until (left_loading, fixture->window, TIMEOUT_MS));
+  fixture->uri = dps_test_db_uri (db);
+  fixture->window = dps_gui_test_open_window (db);
   fixture->repository = dps_repository_open (fixture->uri, DPS_REPOSITORY_FLAGS_NONE, NULL, &error);
   g_assert_no_error (error);
 }
@@ -87,26 +79,14 @@ append_lines (const char *path,
               guint       rows,
               guint64     seed)
 {
-  g_autoptr(GString) text = g_string_new (NULL);
-  g_autoptr(DpsGenerator) generator = NULL;
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GFileOutputStream) stream = NULL;
   g_autoptr(GError) error = NULL;
   DpsGeneratorOptions options;
 
   dps_generator_options_init (&options);
   options.rows = rows;
   options.seed = seed;
-  generator = dps_generator_new (&options);
-  for (guint i = 0; i < rows; i++)
-    {
-      dps_generator_next (generator, text, NULL);
-      g_string_append_c (text, '\n');
-    }
-  stream = g_file_append_to (file, G_FILE_CREATE_NONE, NULL, &error);
+  g_assert_true (dps_test_db_write_jsonl (path, &options, NULL, &error));
   g_assert_no_error (error);
-  g_assert_true (g_output_stream_write_all (G_OUTPUT_STREAM (stream), text->str, text->len, NULL, NULL, &error));
-  g_assert_true (g_output_stream_close (G_OUTPUT_STREAM (stream), NULL, &error));
 }
 
 typedef struct {
@@ -134,48 +114,6 @@ wait_for_rows (Fixture *fixture,
   RowsWait wait = { fixture, rows };
 
   g_assert_true (dps_gui_test_wait_until (rows_stored, &wait, TIMEOUT_MS));
-}
-
-typedef struct {
-  GtkWidget  *root;
-  const char *needle;
-} LabelWait;
-
-static gboolean
-label_shown (gpointer user_data)
-{
-  LabelWait *wait = user_data;
-
-  return dps_gui_test_find_label (wait->root, wait->needle) != NULL;
-}
-
-static void
-wait_for_label (Fixture    *fixture,
-                const char *needle)
-{
-  LabelWait wait = { GTK_WIDGET (fixture->window), needle };
-
-  if (!dps_gui_test_wait_until (label_shown, &wait, TIMEOUT_MS))
-    {
-      g_autoptr(GPtrArray) labels = dps_gui_test_collect_labels (GTK_WIDGET (fixture->window));
-
-      for (guint i = 0; i < labels->len; i++)
-        g_test_message ("label: %s", gtk_label_get_text (g_ptr_array_index (labels, i)));
-      g_error ("No label with “%s” was shown", needle);
-    }
-}
-
-static gboolean
-toplevel_shown (gpointer user_data)
-{
-  return dps_gui_test_find_toplevel (GPOINTER_TO_SIZE (user_data)) != NULL;
-}
-
-static GtkWidget *
-wait_for_toplevel (GType type)
-{
-  g_assert_true (dps_gui_test_wait_until (toplevel_shown, GSIZE_TO_POINTER (type), TIMEOUT_MS));
-  return GTK_WIDGET (dps_gui_test_find_toplevel (type));
 }
 
 static DpsRunRecord *
@@ -254,7 +192,7 @@ test_follow (Fixture       *fixture,
   g_assert_false (g_action_group_get_action_enabled (pipeline, "run-now"));
   g_assert_true (gtk_widget_activate_action (window, "pipeline.follow", "s", path));
   wait_for_rows (fixture, 500);
-  wait_for_label (fixture, following);
+  dps_gui_test_wait_for_label (GTK_WIDGET (fixture->window), following);
   g_assert_true (dps_pipeline_controller_is_running (controller));
   g_assert_true (g_action_group_get_action_enabled (pipeline, "stop"));
   /* One run, the session's, which the controller lists for its view. */
@@ -302,7 +240,7 @@ test_follow (Fixture       *fixture,
   /* Schedule… shows the controller's schedule... */
   dps_pipeline_controller_set_interval_minutes (controller, 7);
   gtk_widget_activate_action (window, "win.schedule", NULL);
-  dialog = wait_for_toplevel (DPS_TYPE_SCHEDULE_DIALOG);
+  dialog = GTK_WIDGET (dps_gui_test_wait_for_toplevel (DPS_TYPE_SCHEDULE_DIALOG));
   g_assert_cmpstr (dps_schedule_dialog_get_source (DPS_SCHEDULE_DIALOG (dialog)), ==, path);
   g_assert_nonnull (dps_gui_test_find_label (dialog, name));
   g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (
@@ -330,8 +268,8 @@ test_follow (Fixture       *fixture,
   g_assert_true (dps_gui_test_wait_until (schedule_active, controller, TIMEOUT_MS));
   wait_for_rows (fixture, 1100);
   g_assert_true (dps_gui_test_wait_until (run_checked, &checked, TIMEOUT_MS));
-  wait_for_label (fixture, every);
-  wait_for_label (fixture, "next run at");
+  dps_gui_test_wait_for_label (GTK_WIDGET (fixture->window), every);
+  dps_gui_test_wait_for_label (GTK_WIDGET (fixture->window), "next run at");
   g_assert_true (g_action_group_get_action_enabled (pipeline, "stop"));
 
   /* Run Now with the schedule on is the scheduler's next run, not a
@@ -369,12 +307,12 @@ test_generate (Fixture       *fixture,
   g_settings_set_uint (fixture->settings, "generator-seed", 42);
   g_settings_set_double (fixture->settings, "generator-dirty-ratio", 0.0);
   g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "generate-sample-data", NULL);
-  dialog = wait_for_toplevel (DPS_TYPE_GENERATE_DIALOG);
+  dialog = GTK_WIDGET (dps_gui_test_wait_for_toplevel (DPS_TYPE_GENERATE_DIALOG));
   g_free (dps_gui_test_save_screenshot (dialog, "generate-dialog"));
   gtk_widget_activate_action (dialog, "generate.generate", NULL);
   dps_gui_test_drain ();
 
-  wait_for_label (fixture, "3,000 rows loaded, 0 rejected, 0 duplicates");
+  dps_gui_test_wait_for_label (GTK_WIDGET (fixture->window), "3,000 rows loaded, 0 rejected, 0 duplicates");
   wait_for_rows (fixture, 3000);
   g_assert_true (dps_gui_test_wait_until (runner_idle, fixture, TIMEOUT_MS));
   {
@@ -428,7 +366,7 @@ test_export (Fixture       *fixture,
                                   g_variant_new_strv (paths, -1));
   wait_for_rows (fixture, 750);
   g_assert_true (dps_gui_test_wait_until (runner_idle, fixture, TIMEOUT_MS));
-  wait_for_label (fixture, "750 rows loaded");
+  dps_gui_test_wait_for_label (GTK_WIDGET (fixture->window), "750 rows loaded");
   g_assert_true (dps_gui_test_wait_until (export_enabled, fixture->window, TIMEOUT_MS));
   g_assert_true (dps_gui_test_wait_until (dps_gui_test_transactions_settled, page, TIMEOUT_MS));
 
@@ -436,14 +374,14 @@ test_export (Fixture       *fixture,
   g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "show-view", g_variant_new_string ("dashboard"));
   g_assert_false (gtk_widget_get_mapped (page));
   g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "export-csv", NULL);
-  dialog = wait_for_toplevel (DPS_TYPE_CSV_EXPORT_DIALOG);
+  dialog = GTK_WIDGET (dps_gui_test_wait_for_toplevel (DPS_TYPE_CSV_EXPORT_DIALOG));
   g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (dialog)) == GTK_WINDOW (fixture->window));
   g_assert_nonnull (dps_gui_test_find_label (dialog, "750 rows, as sorted in the table"));
   g_signal_connect (dialog, "exported", G_CALLBACK (exported_cb), &exported);
   dps_csv_export_dialog_export_to (DPS_CSV_EXPORT_DIALOG (dialog), csv);
   g_assert_true (dps_gui_test_wait_until (rows_exported, &exported, TIMEOUT_MS));
   g_assert_cmpuint (exported, ==, 750);
-  wait_for_label (fixture, "Exported 750 rows to “");
+  dps_gui_test_wait_for_label (GTK_WIDGET (fixture->window), "Exported 750 rows to “");
 
   g_assert_true (g_file_get_contents (csv, &contents, NULL, NULL));
   lines = g_strsplit (contents, "\r\n", -1);

@@ -8,8 +8,9 @@
 #include "dps-filter-bar.h"
 #include "dps-gui-test.h"
 #include "dps-pipeline-page.h"
-#include "dps-quality-page.h"
 #include "dps-preferences-window.h"
+#include "dps-quality-page.h"
+#include "dps-test-db.h"
 #include "dps-transactions-page.h"
 #include "dps-window.h"
 
@@ -33,10 +34,7 @@ static void
 set_up_window (void)
 {
   g_autofree char *db = dps_gui_test_tmp_path ("transactions.db");
-  g_autofree char *uri = g_strconcat ("sqlite://", db, NULL);
   g_autofree char *path = dps_gui_test_tmp_path ("small.jsonl");
-  g_autoptr(GString) text = g_string_new (NULL);
-  g_autoptr(DpsGenerator) generator = NULL;
   g_autoptr(GError) error = NULL;
   DpsGeneratorOptions options;
   const char *paths[] = { path, NULL };
@@ -44,17 +42,10 @@ set_up_window (void)
   dps_generator_options_init (&options);
   options.rows = 300;
   options.dirty_ratio = 0.05;
-  generator = dps_generator_new (&options);
-  for (guint i = 0; i < options.rows; i++)
-    {
-      dps_generator_next (generator, text, NULL);
-      g_string_append_c (text, '\n');
-    }
-  g_assert_true (g_file_set_contents (path, text->str, (gssize) text->len, &error));
+  g_assert_true (dps_test_db_write_jsonl (path, &options, NULL, &error));
+  g_assert_no_error (error);
 
-  window = g_object_ref_sink (dps_window_new (ADW_APPLICATION (dps_gui_test_get_application ())));
-  dps_window_open_database (window, uri, TRUE, FALSE);
-  dps_gui_test_show_window (GTK_WINDOW (window));
+  window = dps_gui_test_open_window (db);
   g_action_group_activate_action (G_ACTION_GROUP (window), "import-files", g_variant_new_strv (paths, -1));
   g_assert_true (dps_gui_test_wait_until (has_data, NULL, TIMEOUT_MS));
 }
@@ -256,18 +247,12 @@ press (const char *accel)
   dps_gui_test_drain ();
 }
 
-static gboolean
-toplevel_shown (gpointer user_data)
-{
-  return dps_gui_test_find_toplevel (GPOINTER_TO_SIZE (user_data)) != NULL;
-}
-
 static void
 assert_opens (const char *accel,
               GType       type)
 {
   press (accel);
-  g_assert_true (dps_gui_test_wait_until (toplevel_shown, GSIZE_TO_POINTER (type), TIMEOUT_MS));
+  dps_gui_test_wait_for_toplevel (type);
   dps_gui_test_close_other_toplevels (GTK_WINDOW (window));
   g_assert_null (dps_gui_test_find_toplevel (type));
 }

@@ -11,6 +11,7 @@
 #include "dps-format.h"
 #include "dps-gui-test.h"
 #include "dps-run-progress.h"
+#include "dps-test-db.h"
 #include "dps-transactions-page.h"
 #include "dps-window.h"
 
@@ -22,24 +23,13 @@ typedef struct {
   char      *uri;
 } Fixture;
 
-static gboolean
-left_loading (gpointer user_data)
-{
-  return g_strcmp0 (dps_window_get_content_state (user_data), "loading") != 0;
-}
-
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  GApplication *application = dps_gui_test_get_application ();
-
   fixture->db_path = dps_gui_test_tmp_path ("transactions.db");
-  fixture->uri = g_strconcat ("sqlite://", fixture->db_path, NULL);
-  fixture->window = g_object_ref_sink (dps_window_new (ADW_APPLICATION (application)));
-  dps_window_open_database (fixture->window, fixture->uri, TRUE, FALSE);
-  dps_gui_test_show_window (GTK_WINDOW (fixture->window));
-  g_assert_true (dps_gui_test_wait_until (left_loading, fixture->window, TIMEOUT_MS));
+  fixture->uri = dps_test_db_uri (fixture->db_path);
+  fixture->window = dps_gui_test_open_window (fixture->db_path);
 }
 
 static void
@@ -63,9 +53,6 @@ generate_file (const char           *name,
                DpsGeneratorManifest *manifest)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(DpsGenerator) generator = NULL;
-  g_autoptr(GFile) file = NULL;
-  g_autoptr(GFileOutputStream) stream = NULL;
   DpsGeneratorOptions options;
   char *path = dps_gui_test_tmp_path (name);
 
@@ -73,15 +60,8 @@ generate_file (const char           *name,
   options.rows = rows;
   options.dirty_ratio = dirty;
   options.seed = seed;
-  generator = dps_generator_new (&options);
-  file = g_file_new_for_path (path);
-  stream = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_NONE, NULL, &error);
+  g_assert_true (dps_test_db_write_jsonl (path, &options, manifest, &error));
   g_assert_no_error (error);
-  g_assert_true (dps_generator_write (generator, G_OUTPUT_STREAM (stream), 0, NULL, NULL, NULL, &error));
-  g_assert_no_error (error);
-  g_assert_true (g_output_stream_close (G_OUTPUT_STREAM (stream), NULL, &error));
-  if (manifest != NULL)
-    *manifest = *dps_generator_get_manifest (generator);
   return path;
 }
 
@@ -91,36 +71,6 @@ import_paths (Fixture            *fixture,
 {
   g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "import-files",
                                   g_variant_new_strv (paths, -1));
-}
-
-typedef struct {
-  GtkWidget  *root;
-  const char *needle;
-} LabelWait;
-
-static gboolean
-label_shown (gpointer user_data)
-{
-  LabelWait *wait = user_data;
-
-  return dps_gui_test_find_label (wait->root, wait->needle) != NULL;
-}
-
-static GtkLabel *
-wait_for_label (Fixture    *fixture,
-                const char *needle)
-{
-  LabelWait wait = { GTK_WIDGET (fixture->window), needle };
-
-  if (!dps_gui_test_wait_until (label_shown, &wait, TIMEOUT_MS))
-    {
-      g_autoptr(GPtrArray) labels = dps_gui_test_collect_labels (GTK_WIDGET (fixture->window));
-
-      for (guint i = 0; i < labels->len; i++)
-        g_test_message ("label: %s", gtk_label_get_text (g_ptr_array_index (labels, i)));
-      g_error ("No label with “%s” was shown", needle);
-    }
-  return dps_gui_test_find_label (GTK_WIDGET (fixture->window), needle);
 }
 
 static gboolean
@@ -232,7 +182,7 @@ test_import (Fixture       *fixture,
 
   summary = expected_summary ((gint64) manifest.valid, (gint64) manifest.rejects,
                               (gint64) manifest.duplicates);
-  toast_label = wait_for_label (fixture, "rows loaded");
+  toast_label = dps_gui_test_wait_for_label (GTK_WIDGET (fixture->window), "rows loaded");
   g_assert_cmpstr (gtk_label_get_text (toast_label), ==, summary);
   g_assert_true (dps_gui_test_wait_until (no_job_running, fixture, TIMEOUT_MS));
   g_assert_true (dps_gui_test_wait_until (is_views, fixture->window, TIMEOUT_MS));
@@ -289,7 +239,7 @@ test_open (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
 
   g_application_open (dps_gui_test_get_application (), &file, 1, "");
-  g_assert_cmpstr (gtk_label_get_text (wait_for_label (fixture, "rows loaded")), ==, summary);
+  g_assert_cmpstr (gtk_label_get_text (dps_gui_test_wait_for_label (GTK_WIDGET (fixture->window), "rows loaded")), ==, summary);
   g_assert_true (dps_gui_test_wait_until (no_job_running, fixture, TIMEOUT_MS));
   /* No rejects: no button to them. */
   g_assert_null (dps_gui_test_find_label (GTK_WIDGET (fixture->window), "See Rejects"));
@@ -350,7 +300,7 @@ test_cancel (Fixture       *fixture,
   g_free (dps_gui_test_save_screenshot (GTK_WIDGET (fixture->window), "window-importing"));
 
   g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "cancel-jobs", NULL);
-  wait_for_label (fixture, "Cancelled:");
+  dps_gui_test_wait_for_label (GTK_WIDGET (fixture->window), "Cancelled:");
   g_assert_true (dps_gui_test_wait_until (no_job_running, fixture, TIMEOUT_MS));
 
   repository = open_repository (fixture);
@@ -410,7 +360,7 @@ test_cross_filter (Fixture       *fixture,
   dps_chart_activate_item (chart, 0);
   g_assert_cmpstr (dps_filter_get_categories (filter)[0], ==, dps_chart_series_get_key (series, 0));
   chip = g_strdup_printf ("Category: %s", dps_chart_series_get_label (series, 0));
-  chip_label = wait_for_label (fixture, chip);
+  chip_label = dps_gui_test_wait_for_label (GTK_WIDGET (fixture->window), chip);
   g_assert_cmpstr (gtk_label_get_text (chip_label), ==, chip);
 
   /* The table, out of sight, follows the same filter. */
@@ -435,11 +385,11 @@ test_cross_filter (Fixture       *fixture,
       }
   g_assert_cmpuint (dps_filter_get_weekdays (filter), !=, 0);
   g_assert_cmpuint (dps_filter_get_hours (filter), !=, 0);
-  wait_for_label (fixture, "Weekday: ");
-  wait_for_label (fixture, "Hour: ");
+  dps_gui_test_wait_for_label (GTK_WIDGET (fixture->window), "Weekday: ");
+  dps_gui_test_wait_for_label (GTK_WIDGET (fixture->window), "Hour: ");
 
   /* The chip's button removes its value. */
-  button = gtk_widget_get_ancestor (GTK_WIDGET (wait_for_label (fixture, chip)), GTK_TYPE_BUTTON);
+  button = gtk_widget_get_ancestor (GTK_WIDGET (dps_gui_test_wait_for_label (GTK_WIDGET (fixture->window), chip)), GTK_TYPE_BUTTON);
   g_assert_nonnull (button);
   g_signal_emit_by_name (button, "clicked");
   dps_gui_test_drain ();

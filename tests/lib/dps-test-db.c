@@ -101,6 +101,32 @@ dps_test_db_create (const char  *path,
 }
 
 gboolean
+dps_test_db_write_jsonl (const char                 *path,
+                         const DpsGeneratorOptions  *options,
+                         DpsGeneratorManifest       *manifest,
+                         GError                    **error)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GFileOutputStream) stream = NULL;
+  g_autoptr(DpsGenerator) generator = NULL;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (options != NULL && options->rows > 0, FALSE);
+
+  file = g_file_new_for_path (path);
+  stream = g_file_append_to (file, G_FILE_CREATE_NONE, NULL, error);
+  if (stream == NULL)
+    return FALSE;
+  generator = dps_generator_new (options);
+  if (!dps_generator_write (generator, G_OUTPUT_STREAM (stream), 0, NULL, NULL, NULL, error) ||
+      !g_output_stream_close (G_OUTPUT_STREAM (stream), NULL, error))
+    return FALSE;
+  if (manifest != NULL)
+    *manifest = *dps_generator_get_manifest (generator);
+  return TRUE;
+}
+
+gboolean
 dps_test_db_insert_line (DpsRepository  *repository,
                          const char     *json,
                          GError        **error)

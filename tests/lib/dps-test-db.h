@@ -30,6 +30,13 @@ gboolean       dps_test_db_load          (DpsRepository *repository,
                                           guint          days,
                                           double         dirty_ratio,
                                           GError       **error);
+/* Appends the lines of a generator made with @options (a number of
+ * rows, not 0) to the file at @path, created when missing: a JSON Lines
+ * file to import. What the lines hold goes to @manifest unless NULL. */
+gboolean       dps_test_db_write_jsonl   (const char                *path,
+                                          const DpsGeneratorOptions *options,
+                                          DpsGeneratorManifest      *manifest,
+                                          GError                   **error);
 /* Stores one more row built from @json (a record line). */
 gboolean       dps_test_db_insert_line   (DpsRepository *repository,
                                           const char    *json,
