@@ -168,22 +168,12 @@ draw_columns (DpsBarChart      *self,
       double value = dps_chart_series_get_value (series, i);
       double x = plot_x + slot * i;
       double y = dps_chart_scale_map (&scale, value, top + plot_h, top);
-      double bar_top = MIN (y, zero_y), bar_h = fabs (y - zero_y);
+      double bar_top, bar_h;
       gboolean highlighted = (int) i == r->highlight;
 
       if (highlighted)
-        {
-          gdk_cairo_set_source_rgba (r->cr, &r->hover);
-          cairo_rectangle (r->cr, x, top, slot, plot_h);
-          cairo_fill (r->cr);
-        }
-
-      if (value != 0.0 && bar_h < 1.0)
-        {
-          bar_h = 1.0;
-          if (value > 0.0)
-            bar_top = zero_y - 1.0;
-        }
+        dps_chart_renderer_fill_hover (r, x, top, slot, plot_h);
+      dps_chart_bar_span (GTK_ORIENTATION_VERTICAL, value, zero_y, y, &bar_top, &bar_h);
       gdk_cairo_set_source_rgba (r->cr, highlighted ? &r->accent_strong : &r->accent);
       bar_path (r->cr, x + (slot - bar_w) / 2.0, bar_top, bar_w, bar_h, MIN (4.0, bar_w / 4.0),
                 value >= 0.0 ? GTK_POS_TOP : GTK_POS_BOTTOM);
@@ -299,23 +289,13 @@ draw_bars (DpsBarChart      *self,
       double value = dps_chart_series_get_value (series, i);
       double y = plot_y + row * i;
       double end = dps_chart_scale_map (&scale, value, plot_x, plot_x + plot_w);
-      double bar_x = MIN (end, zero_x), bar_w = fabs (end - zero_x);
+      double bar_x, bar_w;
       gboolean highlighted = (int) i == r->highlight;
       const GdkRGBA *text_color = highlighted ? &r->foreground : &r->dim;
 
       if (highlighted)
-        {
-          gdk_cairo_set_source_rgba (r->cr, &r->hover);
-          cairo_rectangle (r->cr, 0, y, r->width, row);
-          cairo_fill (r->cr);
-        }
-
-      if (value != 0.0 && bar_w < 1.0)
-        {
-          bar_w = 1.0;
-          if (value < 0.0)
-            bar_x = zero_x - 1.0;
-        }
+        dps_chart_renderer_fill_hover (r, 0, y, r->width, row);
+      dps_chart_bar_span (GTK_ORIENTATION_HORIZONTAL, value, zero_x, end, &bar_x, &bar_w);
       gdk_cairo_set_source_rgba (r->cr, highlighted ? &r->accent_strong : &r->accent);
       bar_path (r->cr, bar_x, y + (row - bar_h) / 2.0, bar_w, bar_h, MIN (4.0, bar_h / 4.0),
                 value >= 0.0 ? GTK_POS_RIGHT : GTK_POS_LEFT);

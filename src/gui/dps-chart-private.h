@@ -188,6 +188,23 @@ void         dps_chart_renderer_add_sector    (DpsChartRenderer       *r,
                                                double                  a0,
                                                double                  a1);
 
+/* Bars. The band behind a highlighted item. */
+void         dps_chart_renderer_fill_hover    (DpsChartRenderer       *r,
+                                               double                  x,
+                                               double                  y,
+                                               double                  width,
+                                               double                  height);
+/* Where a bar of @value from the axis at @zero to @end (pixels) starts
+ * and how long it is: one that is not 0 stays a pixel long at least, on
+ * its side of the axis (up for a vertical bar, right for a horizontal
+ * one, when positive). */
+void         dps_chart_bar_span               (GtkOrientation          orientation,
+                                               double                  value,
+                                               double                  zero,
+                                               double                  end,
+                                               double                 *start,
+                                               double                 *length);
+
 /* A path of a rectangle with rounded corners (radius clamped to fit). */
 void         dps_chart_rounded_rect           (cairo_t                *cr,
                                                double                  x,

@@ -9,6 +9,7 @@
 #include "dps-core.h"
 #include "dps-chart-private.h"
 #include "dps-chart-series.h"
+#include "dps-format.h"
 
 typedef struct {
   char   *key;
@@ -42,95 +43,31 @@ G_DEFINE_ENUM_TYPE (DpsChartFormat, dps_chart_format,
   G_DEFINE_ENUM_VALUE (DPS_CHART_FORMAT_AMOUNT, "amount"),
   G_DEFINE_ENUM_VALUE (DPS_CHART_FORMAT_PERCENT, "percent"))
 
-/* Number formatting. These helpers stand in for the application-wide
- * formatting of src/gui/dps-format.h, with the same behaviour: the
- * user's locale for digits and grouping, euros as the currency. */
+/* Number formatting: the application's (dps-format.h), by format. */
 
-#define MINUS_SIGN "\xe2\x88\x92"   /* U+2212 */
-
-/* Digits with the locale's grouping and decimal separator. */
-static char *
-chart_format_grouped (double value,
-                      int    decimals)
-{
-  /* Never "-0". */
-  if (fabs (value) < 0.5 * pow (10.0, -decimals))
-    value = 0.0;
-  return g_strdup_printf ("%'.*f", decimals, value);
-}
-
-static char *
-chart_wrap_amount (const char *digits)
-{
-  /* Translators: an amount in euros; %s is the number, already in the
-   * locale's digits ("1,234.56"). French puts the sign after: "%s €". */
-  return g_strdup_printf (_("€%s"), digits);
-}
-
-static char *
-chart_wrap_percent (const char *digits)
-{
-  /* Translators: a percentage; %s is the number ("12.5"). French
-   * separates the sign with a narrow no-break space: "%s %%". */
-  return g_strdup_printf (_("%s%%"), digits);
-}
-
-/* The fewest decimals (at most 3) that write every multiple of @step
- * exactly: 0 for 5, 1 for 2.5 or 0.5, 2 for 0.25. */
-static int
-chart_decimals_for_step (double step)
-{
-  double scaled;
-
-  if (!(step > 0.0) || !isfinite (step))
-    return 0;
-  scaled = step;
-  for (int d = 0; d < 3; d++, scaled *= 10.0)
-    if (fabs (scaled - round (scaled)) <= 1e-6 * MAX (1.0, scaled))
-      return d;
-  return 3;
-}
-
-/* Two significant digits, without a useless ".0": 35, 8.2, 0.25, 12. */
-static int
-chart_decimals_for_value (double value)
-{
-  double m = fabs (value);
-  int d = m >= 10.0 ? 0 : m >= 1.0 ? 1 : 2;
-  double p = pow (10.0, d);
-
-  if (fabs (round (m * p) / p - round (m)) < 1e-9)
-    return 0;
-  return d;
-}
+/* Exact cents are kept up to this many euros; beyond, a short form. */
+#define MAX_EXACT_EUROS 1e15
 
 char *
 dps_chart_format_value (DpsChartFormat format,
                         double         value)
 {
-  g_autofree char *digits = NULL;
-
   if (!isfinite (value))
     value = 0.0;
 
   switch (format)
     {
     case DPS_CHART_FORMAT_AMOUNT:
-      digits = chart_format_grouped (fabs (value), 2);
-      if (value <= -0.005)
-        {
-          g_autofree char *amount = chart_wrap_amount (digits);
-          return g_strconcat (MINUS_SIGN, amount, NULL);
-        }
-      return chart_wrap_amount (digits);
+      if (fabs (value) >= MAX_EXACT_EUROS)
+        return dps_format_compact_amount (value, fabs (value), 0.0);
+      return dps_format_amount ((gint64) llround (value * 100.0));
 
     case DPS_CHART_FORMAT_PERCENT:
-      digits = chart_format_grouped (value * 100.0, 1);
-      return chart_wrap_percent (digits);
+      return dps_format_percent (value, 1);
 
     case DPS_CHART_FORMAT_COUNT:
     default:
-      return chart_format_grouped (value, 0);
+      return dps_format_decimal (value, 0);
     }
 }
 
@@ -140,90 +77,16 @@ dps_chart_format_scaled (DpsChartFormat format,
                          double         magnitude,
                          double         step)
 {
-  g_autofree char *digits = NULL;
-  const char *unit_template = NULL;
-  double unit = 1.0;
-  gboolean negative;
-
-  if (!isfinite (value))
-    value = 0.0;
-  if (!isfinite (magnitude))
-    magnitude = fabs (value);
-  if (!isfinite (step))
-    step = 0.0;
-
-  if (format == DPS_CHART_FORMAT_PERCENT)
+  switch (format)
     {
-      digits = chart_format_grouped (value * 100.0,
-                                     step > 0.0 ? MIN (chart_decimals_for_step (step * 100.0), 1) : 1);
-      return chart_wrap_percent (digits);
+    case DPS_CHART_FORMAT_AMOUNT:
+      return dps_format_compact_amount (value, magnitude, step);
+    case DPS_CHART_FORMAT_PERCENT:
+      return dps_format_compact_percent (value, step);
+    case DPS_CHART_FORMAT_COUNT:
+    default:
+      return dps_format_compact (value, magnitude, step);
     }
-
-  negative = value <= -0.005;
-  value = fabs (value);
-  magnitude = fabs (magnitude);
-
-  if (magnitude >= 1e15)
-    {
-      /* Beyond trillions the digits say nothing more. */
-      digits = g_strdup_printf ("%.3g", value);
-    }
-  else
-    {
-      if (magnitude >= 1e12)
-        {
-          unit = 1e12;
-          /* Translators: a number in trillions (10¹²), %s is the number ("1.5"). */
-          unit_template = C_("number unit", "%sT");
-        }
-      else if (magnitude >= 1e9)
-        {
-          unit = 1e9;
-          /* Translators: a number in billions (10⁹), %s is the number ("1.5"). */
-          unit_template = C_("number unit", "%sB");
-        }
-      else if (magnitude >= 1e6)
-        {
-          unit = 1e6;
-          /* Translators: a number in millions, %s is the number ("1.5"). */
-          unit_template = C_("number unit", "%sM");
-        }
-      else if (magnitude >= 1e4)
-        {
-          unit = 1e3;
-          /* Translators: a number in thousands, %s is the number ("15"). */
-          unit_template = C_("number unit", "%sk");
-        }
-
-      if (value == 0.0)
-        {
-          /* Zero needs no unit: "0", not "0k". */
-          unit_template = NULL;
-          digits = chart_format_grouped (0.0, 0);
-        }
-      else if (step > 0.0)
-        digits = chart_format_grouped (value / unit, chart_decimals_for_step (step / unit));
-      else
-        digits = chart_format_grouped (value / unit, chart_decimals_for_value (value / unit));
-      if (unit_template != NULL)
-        {
-          char *scaled = g_strdup_printf (unit_template, digits);
-
-          g_free (digits);
-          digits = scaled;
-        }
-    }
-
-  if (format == DPS_CHART_FORMAT_AMOUNT)
-    {
-      char *amount = chart_wrap_amount (digits);
-
-      g_free (digits);
-      digits = amount;
-    }
-  if (negative)
-    return g_strconcat (MINUS_SIGN, digits, NULL);
-  return g_steal_pointer (&digits);
 }
 
 char *

@@ -360,6 +360,38 @@ dps_chart_rounded_rect (cairo_t *cr,
   cairo_close_path (cr);
 }
 
+void
+dps_chart_renderer_fill_hover (DpsChartRenderer *r,
+                               double            x,
+                               double            y,
+                               double            width,
+                               double            height)
+{
+  gdk_cairo_set_source_rgba (r->cr, &r->hover);
+  cairo_rectangle (r->cr, x, y, width, height);
+  cairo_fill (r->cr);
+}
+
+void
+dps_chart_bar_span (GtkOrientation  orientation,
+                    double          value,
+                    double          zero,
+                    double          end,
+                    double         *start,
+                    double         *length)
+{
+  /* Pixels grow down and right: positive bars go up or right. */
+  gboolean toward_smaller = (value > 0.0) == (orientation == GTK_ORIENTATION_VERTICAL);
+
+  *start = MIN (end, zero);
+  *length = fabs (end - zero);
+  if (value != 0.0 && *length < 1.0)
+    {
+      *length = 1.0;
+      *start = toward_smaller ? zero - 1.0 : zero;
+    }
+}
+
 /* Axes. */
 
 void

@@ -10,7 +10,7 @@
 #include <glib/gstdio.h>
 
 #include "dps-csv-export-dialog.h"
-#include "dps-display-format.h"
+#include "dps-format.h"
 
 enum {
   PRESET_STANDARD,
@@ -359,8 +359,8 @@ set_format_controls (DpsCsvExportDialog  *self,
 static void
 update_scope_counts (DpsCsvExportDialog *self)
 {
-  g_autofree char *filtered = dps_display_format_count (self->n_rows);
-  g_autofree char *selected = dps_display_format_count (self->n_selected);
+  g_autofree char *filtered = dps_format_count ((gint64) self->n_rows);
+  g_autofree char *selected = dps_format_count ((gint64) self->n_selected);
   g_autofree char *text = NULL;
 
   text = g_strdup_printf (ngettext ("%s row, as sorted in the table", "%s rows, as sorted in the table",
@@ -382,7 +382,7 @@ update_scope_counts (DpsCsvExportDialog *self)
 
   if (self->n_all >= 0)
     {
-      g_autofree char *all = dps_display_format_count ((guint64) self->n_all);
+      g_autofree char *all = dps_format_count ((gint64) self->n_all);
 
       text = g_strdup_printf (ngettext ("%s row, whatever the filters", "%s rows, whatever the filters",
                                         (gulong) self->n_all), all);
@@ -454,10 +454,10 @@ progress_tick_cb (gpointer user_data)
   if (self->job == NULL)
     return G_SOURCE_CONTINUE;
   rows = GPOINTER_TO_SIZE (g_atomic_pointer_get (&self->job->progress));
-  done = dps_display_format_count (rows);
+  done = dps_format_count ((gint64) rows);
   if (self->total > 0)
     {
-      g_autofree char *total = dps_display_format_count (self->total);
+      g_autofree char *total = dps_format_count ((gint64) self->total);
 
       gtk_progress_bar_set_fraction (self->progress_bar, MIN (1.0, (double) rows / (double) self->total));
       /* Translators: rows written so far of the rows to write */

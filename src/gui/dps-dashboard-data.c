@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "dps-dashboard-data.h"
+#include "dps-format.h"
 
 #define USEC_PER_HOUR G_GINT64_CONSTANT (3600000000)
 #define COMPARISON_DAYS 30
@@ -36,20 +37,6 @@ struct _DpsDashboardData
 };
 
 G_DEFINE_FINAL_TYPE (DpsDashboardData, dps_dashboard_data, G_TYPE_OBJECT)
-
-static const char *const status_labels[DPS_N_STATUSES] = {
-  N_("Approved"), N_("Declined"), N_("Pending"), N_("Refunded"),
-};
-static const char *const payment_method_labels[DPS_N_PAYMENT_METHODS] = {
-  N_("Card"), N_("Wallet"), N_("Bank transfer"),
-};
-static const char *const bucket_labels[DPS_N_AMOUNT_BUCKETS] = {
-  N_("Under €20"), N_("€20 to €100"), N_("€100 to €250"), N_("€250 to €500"), N_("€500 and more"),
-};
-static const char *const weekday_labels[7] = {
-  N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"),
-  N_("Saturday"), N_("Sunday"),
-};
 
 static gint64
 floor_div (gint64 a,
@@ -170,7 +157,7 @@ enum_series (DpsBreakdown      *breakdown,
              const char        *key_title,
              guint              n_values,
              const char *     (*to_string) (guint value),
-             const char *const *labels)
+             const char *     (*to_label) (guint value))
 {
   DpsChartSeries *series = dps_chart_series_new (_("Transactions"), DPS_CHART_FORMAT_COUNT);
 
@@ -187,7 +174,7 @@ enum_series (DpsBreakdown      *breakdown,
           if (g_strcmp0 (item->key, key) == 0)
             count += item->agg.count;
         }
-      dps_chart_series_add (series, key, _(labels[v]), (double) count);
+      dps_chart_series_add (series, key, to_label (v), (double) count);
     }
   return series;
 }
@@ -199,15 +186,33 @@ status_to_string (guint value)
 }
 
 static const char *
+status_label (guint value)
+{
+  return dps_format_status_label ((DpsStatus) value);
+}
+
+static const char *
 payment_method_to_string (guint value)
 {
   return dps_payment_method_to_string ((DpsPaymentMethod) value);
 }
 
 static const char *
+payment_method_label (guint value)
+{
+  return dps_format_payment_method_label ((DpsPaymentMethod) value);
+}
+
+static const char *
 bucket_to_string (guint value)
 {
   return dps_amount_bucket_to_string ((DpsAmountBucket) value);
+}
+
+static const char *
+bucket_label (guint value)
+{
+  return dps_format_amount_bucket_label ((DpsAmountBucket) value);
 }
 
 static char *
@@ -417,7 +422,7 @@ load_heatmap (DpsDashboardData  *self,
         g_snprintf (key2, sizeof key2, "%u", hour);
         /* Translators: an hour of the day (UTC) in the heatmap: "14:00"; French "%u h". */
         hour_label = g_strdup_printf (C_("hour of day", "%u:00"), hour);
-        dps_chart_series_add_full (series, key, key2, _(weekday_labels[weekday]), hour_label,
+        dps_chart_series_add_full (series, key, key2, dps_format_weekday_label (weekday), hour_label,
                                    (double) counts[weekday][hour], 0.0);
       }
   self->series[DPS_DASHBOARD_CHART_HEATMAP] = series;
@@ -548,7 +553,7 @@ dps_dashboard_data_load (DpsRepository  *repository,
   if (statuses == NULL)
     return NULL;
   self->series[DPS_DASHBOARD_CHART_STATUS] =
-    enum_series (statuses, _("Status"), DPS_N_STATUSES, status_to_string, status_labels);
+    enum_series (statuses, _("Status"), DPS_N_STATUSES, status_to_string, status_label);
 
   cities = timed_breakdown (self, DPS_DASHBOARD_CHART_CITY, repository, filter,
                             DPS_DIMENSION_CITY, DPS_DIMENSION_NONE,
@@ -579,7 +584,7 @@ dps_dashboard_data_load (DpsRepository  *repository,
     return NULL;
   self->series[DPS_DASHBOARD_CHART_PAYMENT_METHOD] =
     enum_series (methods, _("Payment Method"), DPS_N_PAYMENT_METHODS, payment_method_to_string,
-                 payment_method_labels);
+                 payment_method_label);
 
   buckets = timed_breakdown (self, DPS_DASHBOARD_CHART_AMOUNT_BUCKET, repository, filter,
                              DPS_DIMENSION_AMOUNT_BUCKET, DPS_DIMENSION_NONE,
@@ -587,7 +592,7 @@ dps_dashboard_data_load (DpsRepository  *repository,
   if (buckets == NULL)
     return NULL;
   self->series[DPS_DASHBOARD_CHART_AMOUNT_BUCKET] =
-    enum_series (buckets, _("Amount Range"), DPS_N_AMOUNT_BUCKETS, bucket_to_string, bucket_labels);
+    enum_series (buckets, _("Amount Range"), DPS_N_AMOUNT_BUCKETS, bucket_to_string, bucket_label);
 
   if (!load_heatmap (self, repository, cancellable, error))
     return NULL;

@@ -6,7 +6,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
-#include "dps-display-format.h"
+#include "dps-format.h"
 #include "dps-filter-bar.h"
 
 /* A multi-select list in a popover: its values and their counts. */
@@ -401,13 +401,13 @@ value_label (const char *dimension,
   int bit = is_text_dimension (dimension) ? -1 : mask_bit (dimension, value);
 
   if (strcmp (dimension, "status") == 0 && bit >= 0)
-    return g_strdup (dps_display_status_label ((DpsStatus) bit));
+    return g_strdup (dps_format_status_label ((DpsStatus) bit));
   if (strcmp (dimension, "payment_method") == 0 && bit >= 0)
-    return g_strdup (dps_display_payment_method_label ((DpsPaymentMethod) bit));
+    return g_strdup (dps_format_payment_method_label ((DpsPaymentMethod) bit));
   if (strcmp (dimension, "amount_bucket") == 0 && bit >= 0)
-    return g_strdup (dps_display_amount_bucket_label ((DpsAmountBucket) bit));
+    return g_strdup (dps_format_amount_bucket_label ((DpsAmountBucket) bit));
   if (strcmp (dimension, "weekday") == 0 && bit >= 0)
-    return g_strdup (dps_display_weekday_label ((guint) bit));
+    return g_strdup (dps_format_weekday_label ((guint) bit));
   if (strcmp (dimension, "hour") == 0 && bit >= 0)
     /* Translators: an hour of the day in UTC, as the charts count them */
     return g_strdup_printf (_("%02d:00–%02d:59 UTC"), bit, bit);
@@ -565,7 +565,7 @@ add_value_row (DpsFilterBar *self,
 
   if (count >= 0)
     {
-      g_autofree char *text = dps_display_format_count ((guint64) count);
+      g_autofree char *text = dps_format_count ((gint64) count);
       gtk_label_set_text (GTK_LABEL (count_label), text);
     }
   gtk_label_set_xalign (GTK_LABEL (count_label), 1.0f);
@@ -793,8 +793,8 @@ update_chips (DpsFilterBar *self)
   dps_filter_get_amount_range (self->filter, &min_cents, &max_cents);
   if (min_cents != DPS_FILTER_NO_AMOUNT || max_cents != DPS_FILTER_NO_AMOUNT)
     {
-      g_autofree char *low = min_cents != DPS_FILTER_NO_AMOUNT ? dps_display_format_amount (min_cents, "EUR") : NULL;
-      g_autofree char *high = max_cents != DPS_FILTER_NO_AMOUNT ? dps_display_format_amount (max_cents, "EUR") : NULL;
+      g_autofree char *low = min_cents != DPS_FILTER_NO_AMOUNT ? dps_format_amount (min_cents) : NULL;
+      g_autofree char *high = max_cents != DPS_FILTER_NO_AMOUNT ? dps_format_amount (max_cents) : NULL;
       g_autofree char *label = NULL;
 
       if (low != NULL && high != NULL)
@@ -958,12 +958,12 @@ apply_amount (DpsFilterBar *self,
   gint64 min_cents = DPS_FILTER_NO_AMOUNT, max_cents = DPS_FILTER_NO_AMOUNT;
   gboolean ok = TRUE;
 
-  if (low[0] != '\0' && !dps_display_parse_amount (low, &min_cents))
+  if (low[0] != '\0' && !dps_format_parse_amount (low, &min_cents))
     {
       gtk_widget_add_css_class (GTK_WIDGET (self->amount_min_entry), "error");
       ok = FALSE;
     }
-  if (high[0] != '\0' && !dps_display_parse_amount (high, &max_cents))
+  if (high[0] != '\0' && !dps_format_parse_amount (high, &max_cents))
     {
       gtk_widget_add_css_class (GTK_WIDGET (self->amount_max_entry), "error");
       ok = FALSE;

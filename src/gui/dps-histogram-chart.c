@@ -96,22 +96,13 @@ dps_histogram_chart_draw (DpsChart         *chart,
       double value = dps_chart_series_get_value (series, i);
       double x = plot_x + slot * i;
       double y = dps_chart_scale_map (&scale, value, top + plot_h, top);
-      double bar_top = MIN (y, zero_y), bar_h = fabs (y - zero_y);
+      double bar_top, bar_h;
       gboolean highlighted = (int) i == r->highlight;
       const GdkRGBA *text_color = highlighted ? &r->foreground : &r->dim;
 
       if (highlighted)
-        {
-          gdk_cairo_set_source_rgba (r->cr, &r->hover);
-          cairo_rectangle (r->cr, x, top, slot, plot_h);
-          cairo_fill (r->cr);
-        }
-      if (value != 0.0 && bar_h < 1.0)
-        {
-          bar_h = 1.0;
-          if (value > 0.0)
-            bar_top = zero_y - 1.0;
-        }
+        dps_chart_renderer_fill_hover (r, x, top, slot, plot_h);
+      dps_chart_bar_span (GTK_ORIENTATION_VERTICAL, value, zero_y, y, &bar_top, &bar_h);
       gdk_cairo_set_source_rgba (r->cr, highlighted ? &r->accent_strong : &r->accent);
       cairo_rectangle (r->cr, x + gap / 2.0, bar_top, MAX (slot - gap, 0.5), bar_h);
       cairo_fill (r->cr);

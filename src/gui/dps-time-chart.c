@@ -360,9 +360,7 @@ dps_time_chart_draw (DpsChart         *chart,
     {
       double x = plot_x + slot * (r->highlight + 0.5);
 
-      gdk_cairo_set_source_rgba (r->cr, &r->hover);
-      cairo_rectangle (r->cr, plot_x + slot * r->highlight, top, slot, plot_h);
-      cairo_fill (r->cr);
+      dps_chart_renderer_fill_hover (r, plot_x + slot * r->highlight, top, slot, plot_h);
       gdk_cairo_set_source_rgba (r->cr, &r->grid);
       cairo_set_line_width (r->cr, 1.0);
       cairo_move_to (r->cr, round (x) + 0.5, top);

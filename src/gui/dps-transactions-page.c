@@ -8,7 +8,8 @@
 #include <string.h>
 
 #include "dps-csv-export-dialog.h"
-#include "dps-display-format.h"
+#include "dps-dialogs.h"
+#include "dps-format.h"
 #include "dps-transactions-page.h"
 
 /* Rows Ctrl+C copies at most: beyond, the CSV export is the tool. */
@@ -97,11 +98,20 @@ column_of (GtkColumnViewColumn *column)
   return (DpsColumn) GPOINTER_TO_INT (g_object_get_data (G_OBJECT (column), "dps-column"));
 }
 
+/* In the window, its overlay: seen from every view (an export may start
+ * from any of them). */
+static void
+show_toast (DpsTransactionsPage *self,
+            AdwToast            *toast)
+{
+  dps_dialogs_add_toast (GTK_WIDGET (self->toast_overlay), toast);
+}
+
 static void
 toast (DpsTransactionsPage *self,
        const char          *text)
 {
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+  show_toast (self, dps_dialogs_toast_new (text));
 }
 
 /* The selected positions as ranges, at most @limit rows (0: all). */
@@ -257,7 +267,7 @@ update_cell (GtkLabel           *label,
              DpsColumn           column)
 {
   const DpsRow *row = dps_transaction_item_get_row (item);
-  g_autofree char *text = row != NULL ? dps_display_format_column (row, column) : NULL;
+  g_autofree char *text = row != NULL ? dps_format_column (row, column) : NULL;
 
   gtk_label_set_text (label, text != NULL ? text : "");
 }
@@ -585,16 +595,16 @@ show_kpis (DpsTransactionsPage *self)
       return;
     }
 
-  count = dps_display_format_count ((guint64) total->count);
-  amount = dps_display_format_amount (total->amount_cents, "EUR");
+  count = dps_format_count ((gint64) total->count);
+  amount = dps_format_amount (total->amount_cents);
   /* Rounded to the cent, half away from zero. */
   average = total->count > 0
-            ? dps_display_format_amount ((total->amount_cents + total->count / 2) / total->count, "EUR")
+            ? dps_format_amount ((total->amount_cents + total->count / 2) / total->count)
             : g_strdup ("—");
-  approved = dps_display_format_count ((guint64) total->approved_count);
-  rate = total->count > 0 ? dps_display_format_percent (dps_aggregate_get_approval_rate (total))
+  approved = dps_format_count ((gint64) total->approved_count);
+  rate = total->count > 0 ? dps_format_percent (dps_aggregate_get_approval_rate (total), 1)
                           : g_strdup ("");
-  rejected = dps_display_format_count ((guint64) self->kpis.rejected);
+  rejected = dps_format_count ((gint64) self->kpis.rejected);
 
   gtk_label_set_text (self->count_value, count);
   gtk_label_set_text (self->total_value, amount);
@@ -646,7 +656,7 @@ update_state (DpsTransactionsPage *self)
   {
     guint n = g_list_model_get_n_items (G_LIST_MODEL (self->model));
     gboolean filtered = !dps_filter_is_empty (dps_session_get_filter (self->session));
-    g_autofree char *count = dps_display_format_count (n);
+    g_autofree char *count = dps_format_count ((gint64) n);
     g_autofree char *text = NULL;
 
     if (!dps_transaction_model_is_counted (self->model))
@@ -1077,7 +1087,7 @@ show_details (DpsTransactionsPage *self,
 
   for (guint c = 0; c < DPS_N_COLUMNS; c++)
     {
-      g_autofree char *value = dps_display_format_column (row, (DpsColumn) c);
+      g_autofree char *value = dps_format_column (row, (DpsColumn) c);
       add_detail (self, line++, dps_column_get_title ((DpsColumn) c), value);
     }
   if (row->tx.event_ts != 0)
@@ -1088,7 +1098,7 @@ show_details (DpsTransactionsPage *self,
   if (row->source != NULL)
     {
       g_autofree char *position = NULL;
-      g_autofree char *offset = dps_display_format_count ((guint64) MAX (row->source_offset, 0));
+      g_autofree char *offset = dps_format_count ((gint64) MAX (row->source_offset, 0));
 
       add_detail (self, line++, _("Source"), row->source);
       if (row->source_partition >= 0)
@@ -1096,7 +1106,7 @@ show_details (DpsTransactionsPage *self,
         position = g_strdup_printf (_("partition %d, offset %s"), row->source_partition, offset);
       else if (row->source_line >= 0)
         {
-          g_autofree char *number = dps_display_format_count ((guint64) row->source_line);
+          g_autofree char *number = dps_format_count ((gint64) row->source_line);
 
           /* Translators: where a line of a file was read */
           position = g_strdup_printf (_("line %s, byte %s"), number, offset);
@@ -1255,7 +1265,7 @@ copy_row_cb (const DpsRow  *row,
 
   for (guint i = 0; i < job->columns->len; i++)
     {
-      g_autofree char *text = dps_display_format_column (row, g_array_index (job->columns, DpsColumn, i));
+      g_autofree char *text = dps_format_column (row, g_array_index (job->columns, DpsColumn, i));
 
       if (i > 0)
         g_string_append_c (job->text, '\t');
@@ -1310,10 +1320,10 @@ copied_cb (GObject      *object,
     }
   gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), job->text->str);
 
-  count = dps_display_format_count (job->rows);
+  count = dps_format_count ((gint64) job->rows);
   if (selected > job->rows)
     {
-      g_autofree char *total = dps_display_format_count (selected);
+      g_autofree char *total = dps_format_count ((gint64) selected);
       /* Translators: both are numbers of rows */
       text = g_strdup_printf (_("Copied the first %s of %s selected rows: use Export CSV for more"),
                               count, total);
@@ -1358,18 +1368,38 @@ copy_action (GtkWidget  *widget,
 /* ---------------------------------------------------------------------- */
 /* export                                                                 */
 
+/* The toast's buttons call back here rather than naming the view's
+ * actions: the toast shows in the window's overlay, outside the view. */
+static void
+export_toast_open_cb (AdwToast            *toast,
+                      DpsTransactionsPage *self)
+{
+  const char *path = g_object_get_data (G_OBJECT (toast), "dps-path");
+
+  gtk_widget_activate_action (GTK_WIDGET (self), "transactions.open-file", "s", path);
+}
+
+static void
+export_toast_folder_cb (GtkButton           *button,
+                        DpsTransactionsPage *self)
+{
+  const char *path = g_object_get_data (G_OBJECT (button), "dps-path");
+
+  gtk_widget_activate_action (GTK_WIDGET (self), "transactions.show-in-folder", "s", path);
+}
+
 static void
 exported_cb (DpsCsvExportDialog  *dialog,
              const char          *path,
              guint64              rows,
              DpsTransactionsPage *self)
 {
-  g_autofree char *count = dps_display_format_count (rows);
+  g_autofree char *count = dps_format_count ((gint64) rows);
   g_autofree char *name = g_path_get_basename (path);
   g_autofree char *title = g_strdup_printf (ngettext ("Exported %s row to “%s”",
                                                       "Exported %s rows to “%s”", rows),
                                             count, name);
-  AdwToast *result = adw_toast_new (title);
+  AdwToast *result = dps_dialogs_toast_new (title);
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *label = gtk_label_new (title);
   GtkWidget *folder = gtk_button_new_with_mnemonic (_("Show in _Folder"));
@@ -1378,16 +1408,16 @@ exported_cb (DpsCsvExportDialog  *dialog,
    * the title. */
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_MIDDLE);
   gtk_widget_add_css_class (folder, "flat");
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (folder), "transactions.show-in-folder");
-  gtk_actionable_set_action_target (GTK_ACTIONABLE (folder), "s", path);
+  g_object_set_data_full (G_OBJECT (folder), "dps-path", g_strdup (path), g_free);
+  g_signal_connect_object (folder, "clicked", G_CALLBACK (export_toast_folder_cb), self, 0);
   gtk_box_append (GTK_BOX (box), label);
   gtk_box_append (GTK_BOX (box), folder);
   adw_toast_set_custom_title (result, box);
   adw_toast_set_button_label (result, _("_Open"));
-  adw_toast_set_action_name (result, "transactions.open-file");
-  adw_toast_set_action_target_value (result, g_variant_new_string (path));
+  g_object_set_data_full (G_OBJECT (result), "dps-path", g_strdup (path), g_free);
+  g_signal_connect_object (result, "button-clicked", G_CALLBACK (export_toast_open_cb), self, 0);
   adw_toast_set_timeout (result, 10);
-  adw_toast_overlay_add_toast (self->toast_overlay, result);
+  show_toast (self, result);
 }
 
 static void

@@ -5,8 +5,9 @@
 
 #include <glib/gi18n.h>
 
+#include "dps-dashboard-page.h"
 #include "dps-dialogs.h"
-#include "dps-export-dialog.h"
+#include "dps-filter-bar.h"
 #include "dps-format.h"
 #include "dps-generate-dialog.h"
 #include "dps-pipeline-controller.h"
@@ -16,6 +17,7 @@
 #include "dps-run-job.h"
 #include "dps-run-progress.h"
 #include "dps-schedule-dialog.h"
+#include "dps-transactions-page.h"
 #include "dps-window.h"
 
 #define MAX_RECENT_DATABASES 10
@@ -32,8 +34,6 @@ struct _DpsWindow
   AdwViewSwitcherBar   *switcher_bar;
   GtkSpinner           *busy_spinner;
   GtkBox               *filter_bar_slot;
-  GtkSearchBar         *search_bar;
-  GtkSearchEntry       *search_entry;
   GtkBox               *progress_box;
   GtkRevealer          *pipeline_revealer;
   GtkLabel             *pipeline_label;
@@ -134,44 +134,13 @@ page_bin (DpsWindow  *self,
   return NULL;
 }
 
-/* The status page a view shows until it has its own content: what the
- * view is for and how to get data there. */
-static GtkWidget *
-view_status_page_new (const char *icon_name,
-                      const char *title,
-                      const char *description)
-{
-  GtkWidget *page = adw_status_page_new ();
-
-  adw_status_page_set_icon_name (ADW_STATUS_PAGE (page), icon_name);
-  adw_status_page_set_title (ADW_STATUS_PAGE (page), title);
-  adw_status_page_set_description (ADW_STATUS_PAGE (page), description);
-  return page;
-}
-
-static GtkWidget *
-dashboard_status_page_new (void)
-{
-  return view_status_page_new ("view-grid-symbolic", _("Dashboard"),
-                               _("Key figures and charts of the transactions matching the filter: "
-                                 "amounts, approval rate, trends by day, category and city. "
-                                 "Import a JSON Lines file or generate sample data to fill it."));
-}
-
-static GtkWidget *
-transactions_status_page_new (void)
-{
-  return view_status_page_new ("view-list-symbolic", _("Transactions"),
-                               _("Every stored transaction in a table that follows the filter, "
-                                 "with sorting and CSV export (File ▸ Export CSV…)."));
-}
-
 /* The one place where the views get their content, one line each. */
 static void
 install_pages (DpsWindow *self)
 {
-  dps_window_set_page_content (self, "dashboard", dashboard_status_page_new ());
-  dps_window_set_page_content (self, "transactions", transactions_status_page_new ());
+  dps_window_set_filter_bar (self, dps_filter_bar_new (self->session));
+  dps_window_set_page_content (self, "dashboard", dps_dashboard_page_new (self->session));
+  dps_window_set_page_content (self, "transactions", dps_transactions_page_new (self->session));
   dps_window_set_page_content (self, "quality", dps_quality_page_new (self->session));
   dps_window_set_page_content (self, "pipeline", dps_pipeline_page_new (self->session));
 }
@@ -215,6 +184,8 @@ show_state (DpsWindow  *self,
   adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title, views);
   G_GNUC_END_IGNORE_DEPRECATIONS
   gtk_widget_set_visible (GTK_WIDGET (self->switcher_bar), views);
+  /* Nothing to filter in the empty, loading and error states. */
+  gtk_widget_set_visible (GTK_WIDGET (self->filter_bar_slot), views);
 }
 
 typedef struct {
@@ -856,33 +827,18 @@ connect_postgres_activated (GSimpleAction *action,
   ask_postgres_password (DPS_WINDOW (user_data), NULL);
 }
 
-static void
-exported_cb (DpsExportDialog *dialog,
-             const char      *path,
-             guint64          rows,
-             DpsWindow       *self)
-{
-  g_autofree char *name = g_path_get_basename (path);
-  g_autofree char *count = dps_format_count ((gint64) rows);
-  g_autofree char *title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                         "Exported %s row to “%s”",
-                                                         "Exported %s rows to “%s”",
-                                                         dps_format_plural (rows)),
-                                            count, name);
-
-  show_toast (self, title);
-}
-
+/* The Transactions view owns the export: its dialog starts from the
+ * table's filter, sort, selection and columns, whatever view shows. */
 static void
 export_csv_activated (GSimpleAction *action,
                       GVariant      *parameter,
                       gpointer       user_data)
 {
   DpsWindow *self = user_data;
-  DpsExportDialog *dialog = dps_export_dialog_new (GTK_WINDOW (self), self->session);
+  GtkWidget *page = dps_window_get_page_content (self, "transactions");
 
-  g_signal_connect_object (dialog, "exported", G_CALLBACK (exported_cb), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+  if (page != NULL)
+    gtk_widget_activate_action (page, "transactions.export", NULL);
 }
 
 static void
@@ -933,13 +889,7 @@ filter_activated (GSimpleAction *action,
   DpsWindow *self = user_data;
 
   if (self->filter_bar != NULL)
-    {
-      gtk_widget_set_visible (self->filter_bar, TRUE);
-      gtk_widget_child_focus (self->filter_bar, GTK_DIR_TAB_FORWARD);
-      return;
-    }
-  gtk_search_bar_set_search_mode (self->search_bar, TRUE);
-  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+    gtk_widget_activate_action (self->filter_bar, "filter.focus-search", NULL);
 }
 
 static void
@@ -1013,6 +963,7 @@ update_actions (DpsWindow *self)
   set_action_enabled (self, "generate-sample-data", open);
   set_action_enabled (self, "export-csv", open && self->has_rows);
   set_action_enabled (self, "refresh", open);
+  set_action_enabled (self, "filter", open && self->has_data && self->filter_bar != NULL);
   set_action_enabled (self, "follow", open);
   set_action_enabled (self, "cancel-jobs", self->jobs->len > 0);
   set_action_enabled (self, "retry-open", self->opening_uri != NULL && self->open_cancellable == NULL);
@@ -1033,23 +984,6 @@ visible_view_changed_cb (AdwViewStack *stack,
     return;
   g_simple_action_set_state (G_SIMPLE_ACTION (action), g_variant_new_string (name));
   g_settings_set_string (self->settings, "last-view", name);
-}
-
-static void
-search_changed_cb (GtkSearchEntry *entry,
-                   DpsWindow      *self)
-{
-  const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
-
-  dps_filter_set_search (dps_session_get_filter (self->session), *text != '\0' ? text : NULL);
-}
-
-static void
-search_stopped_cb (GtkSearchEntry *entry,
-                   DpsWindow      *self)
-{
-  gtk_editable_set_text (GTK_EDITABLE (entry), "");
-  gtk_search_bar_set_search_mode (self->search_bar, FALSE);
 }
 
 static gboolean
@@ -1275,8 +1209,6 @@ dps_window_class_init (DpsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DpsWindow, switcher_bar);
   gtk_widget_class_bind_template_child (widget_class, DpsWindow, busy_spinner);
   gtk_widget_class_bind_template_child (widget_class, DpsWindow, filter_bar_slot);
-  gtk_widget_class_bind_template_child (widget_class, DpsWindow, search_bar);
-  gtk_widget_class_bind_template_child (widget_class, DpsWindow, search_entry);
   gtk_widget_class_bind_template_child (widget_class, DpsWindow, progress_box);
   gtk_widget_class_bind_template_child (widget_class, DpsWindow, pipeline_revealer);
   gtk_widget_class_bind_template_child (widget_class, DpsWindow, pipeline_label);
@@ -1289,8 +1221,6 @@ dps_window_class_init (DpsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DpsWindow, transactions_bin);
   gtk_widget_class_bind_template_child (widget_class, DpsWindow, quality_bin);
   gtk_widget_class_bind_template_child (widget_class, DpsWindow, pipeline_bin);
-  gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
-  gtk_widget_class_bind_template_callback (widget_class, search_stopped_cb);
 }
 
 static void
@@ -1317,9 +1247,6 @@ dps_window_init (DpsWindow *self)
   gtk_drop_target_set_gtypes (drop_target, drop_types, G_N_ELEMENTS (drop_types));
   g_signal_connect (drop_target, "drop", G_CALLBACK (files_dropped_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop_target));
-
-  gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
-  gtk_search_bar_set_key_capture_widget (self->search_bar, NULL);
 
   g_signal_connect (self->session, "data-changed", G_CALLBACK (session_data_changed_cb), self);
   g_signal_connect (dps_session_get_runs (self->session), "items-changed",
@@ -1425,9 +1352,9 @@ dps_window_set_filter_bar (DpsWindow *self,
   if (self->filter_bar != NULL)
     gtk_box_remove (self->filter_bar_slot, self->filter_bar);
   self->filter_bar = bar;
-  gtk_widget_set_visible (GTK_WIDGET (self->search_bar), bar == NULL);
   if (bar != NULL)
     gtk_box_append (self->filter_bar_slot, bar);
+  update_actions (self);
 }
 
 const char *

@@ -40,8 +40,9 @@ void               dps_window_set_page_content   (DpsWindow      *self,
                                                   GtkWidget      *content);
 GtkWidget         *dps_window_get_page_content   (DpsWindow      *self,
                                                   const char     *name);
-/* Replaces the built-in search bar under the header bar with @bar;
- * win.filter then reveals it and moves the focus into it. */
+/* The bar under the header bar, shown with the views: a DpsFilterBar
+ * on the window's session from the start. win.filter (Ctrl+F) activates
+ * its "filter.focus-search"; NULL removes it and disables win.filter. */
 void               dps_window_set_filter_bar     (DpsWindow      *self,
                                                   GtkWidget      *bar);
 /* "loading", "error", "empty" or "views". */

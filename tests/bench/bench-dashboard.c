@@ -13,7 +13,6 @@
 #include "config.h"
 
 #include <adwaita.h>
-#include <glib/gstdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -21,8 +20,10 @@
 #include "dps-dashboard-data.h"
 #include "dps-dashboard-page.h"
 #include "dps-donut-chart.h"
+#include "dps-gui-test.h"
 #include "dps-heatmap-chart.h"
 #include "dps-histogram-chart.h"
+#include "dps-test-db.h"
 #include "dps-time-chart.h"
 
 #define DAYS 365
@@ -343,76 +344,14 @@ bench_drawing (DpsDashboardData *data)
   cairo_surface_destroy (surface);
 }
 
-typedef struct {
-  DpsDashboardPage *page;
-  DpsSession       *session;
-  gboolean          painted;
-} PageState;
-
-static gboolean
-page_settled (gpointer data)
-{
-  PageState *state = data;
-  DpsDashboardData *shown = dps_dashboard_page_get_data (state->page);
-
-  return shown != NULL && !dps_dashboard_page_get_refreshing (state->page) &&
-         dps_filter_equal (dps_dashboard_data_get_filter (shown), dps_session_get_filter (state->session));
-}
-
 static void
-wait_for (gboolean (*condition) (gpointer), gpointer data)
+bench_page (const char *path)
 {
-  while (!condition (data))
-    g_main_context_iteration (NULL, TRUE);
-}
+  g_autoptr(DpsSession) session = dps_gui_test_open_session_at (path);
+  GtkWidget *page = dps_dashboard_page_new (session);
+  GtkWindow *window = dps_gui_test_show_in_window (page, 1280, 800);
 
-static void
-session_opened_cb (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  gboolean *done = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!dps_session_open_finish (DPS_SESSION (object), result, &error))
-    g_error ("%s", error->message);
-  *done = TRUE;
-}
-
-static gboolean
-flag_set (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
-static void
-after_paint_cb (GdkFrameClock *clock,
-                PageState     *state)
-{
-  state->painted = TRUE;
-}
-
-static void
-bench_page (const char *uri)
-{
-  g_autoptr(DpsSession) session = dps_session_new ();
-  GtkWidget *window, *page;
-  PageState state = { 0 };
-  gboolean opened = FALSE;
-
-  dps_session_open_async (session, uri, FALSE, NULL, session_opened_cb, &opened);
-  wait_for (flag_set, &opened);
-
-  page = dps_dashboard_page_new (session);
-  window = gtk_window_new ();
-  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
-  gtk_window_set_child (GTK_WINDOW (window), page);
-  gtk_window_present (GTK_WINDOW (window));
-  state.page = DPS_DASHBOARD_PAGE (page);
-  state.session = session;
-  wait_for (page_settled, &state);
-  g_signal_connect (gtk_widget_get_frame_clock (window), "after-paint", G_CALLBACK (after_paint_cb), &state);
-
+  dps_gui_test_await (dps_gui_test_dashboard_settled (page));
   g_print ("The page: filter change to new figures on screen (ms), then to the next frame painted\n");
   for (guint f = 0; f < G_N_ELEMENTS (filter_cases); f++)
     {
@@ -428,14 +367,13 @@ bench_page (const char *uri)
           /* Already showing everything: ask for a refresh. */
           gtk_widget_activate_action (page, "dashboard.refresh", NULL);
         }
-      wait_for (page_settled, &state);
+      dps_gui_test_await (dps_gui_test_dashboard_settled (page));
       refreshed = ms_since (start);
-      state.painted = FALSE;
-      wait_for (flag_set, &state.painted);
+      g_assert_true (dps_gui_test_wait_for_frame (GTK_WIDGET (window)));
       g_print ("  %-27s %8.1f %8.1f\n", filter_cases[f].name, refreshed, ms_since (start));
     }
   g_print ("\n");
-  gtk_window_destroy (GTK_WINDOW (window));
+  gtk_window_destroy (window);
 }
 
 int
@@ -448,24 +386,15 @@ main (int    argc,
   const char *rows_text = g_getenv ("DPS_BENCH_ROWS");
   const char *kept = g_getenv ("DPS_BENCH_DB");
   guint64 rows = rows_text != NULL ? g_ascii_strtoull (rows_text, NULL, 10) : 1000000;
-  g_autofree char *dir = NULL;
   g_autofree char *path = NULL;
   g_autofree char *uri = NULL;
   gboolean display;
 
-  display = gtk_init_check ();
-  if (display)
-    adw_init ();
-
-  if (kept != NULL && *kept != '\0')
-    path = g_strdup (kept);
-  else
-    {
-      dir = g_dir_make_tmp ("dps-bench-dashboard-XXXXXX", &error);
-      g_assert_no_error (error);
-      path = g_build_filename (dir, "bench.db", NULL);
-    }
-  uri = g_strconcat ("sqlite://", path, NULL);
+  /* A database not kept lives in the harness's private folder, which
+   * goes at exit. */
+  display = dps_gui_test_init_for_bench ();
+  path = kept != NULL && *kept != '\0' ? g_strdup (kept) : dps_gui_test_tmp_path ("bench.db");
+  uri = dps_test_db_uri (path);
 
   reader = dps_repository_open (uri, DPS_REPOSITORY_FLAGS_CREATE, NULL, &error);
   if (reader == NULL)
@@ -478,21 +407,9 @@ main (int    argc,
   if (display)
     {
       bench_drawing (all);
-      bench_page (uri);
+      bench_page (path);
     }
   else
     g_print ("No display: drawing and the page were not measured (run under xvfb-run).\n");
-
-  g_clear_object (&reader);
-  if (dir != NULL)
-    {
-      g_autofree char *wal = g_strconcat (path, "-wal", NULL);
-      g_autofree char *shm = g_strconcat (path, "-shm", NULL);
-
-      g_remove (path);
-      g_remove (wal);
-      g_remove (shm);
-      g_rmdir (dir);
-    }
   return 0;
 }

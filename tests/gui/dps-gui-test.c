@@ -9,32 +9,24 @@
 #include <unistd.h>
 
 #include "dps-application.h"
+#include "dps-dashboard-page.h"
 #include "dps-dialogs.h"
 #include "dps-gui-test.h"
+#include "dps-test-db.h"
+#include "dps-transactions-page.h"
+#include "dps-window.h"
+
+/* Reference images: how far a channel may stray, and the share of
+ * pixels that may stray further. */
+#define PIXEL_TOLERANCE 64
+#define MAX_DIFFERING_RATIO 0.02
 
 static char *tmpdir;
+static char *artifact_dir;
 static GSubprocess *xvfb;
 static GApplication *application;
 static guint tmp_counter;
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    while ((name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *child = g_build_filename (path, name, NULL);
-
-        if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-          remove_tree (child);
-        else
-          g_unlink (child);
-      }
-  g_rmdir (path);
-}
+static gboolean tap_output;
 
 static void
 cleanup (void)
@@ -46,7 +38,7 @@ cleanup (void)
       g_clear_object (&xvfb);
     }
   if (tmpdir != NULL && g_getenv ("DPS_TEST_KEEP_TMPDIR") == NULL)
-    remove_tree (tmpdir);
+    dps_test_tmpdir_remove (tmpdir);
 }
 
 /* An Xvfb of our own, told to write its display number to a pipe. */
@@ -127,30 +119,67 @@ dps_gui_test_setup_environment (void)
   g_setenv ("GTK_A11Y", "none", TRUE);
   g_setenv ("DBUS_SESSION_BUS_ADDRESS", "disabled:", TRUE);
   g_unsetenv ("WAYLAND_DISPLAY");
+}
 
-  if (g_getenv ("DISPLAY") == NULL && !start_xvfb ())
+/* The environment and a display; FALSE when there is none to be had. */
+static gboolean
+set_up_display (void)
+{
+  dps_gui_test_setup_environment ();
+  return g_getenv ("DISPLAY") != NULL || start_xvfb ();
+}
+
+static void
+bind_translations (void)
+{
+  const char *localedir = g_getenv ("DPS_TEST_LOCALEDIR");
+
+  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+}
+
+static void
+skip_all (const char *reason)
+{
+  /* In TAP an empty plan with a reason is a skip (meson reads exit
+   * status 77 as an error there); run by hand, status 77 says it. */
+  if (tap_output)
     {
-      g_printerr ("No display and no Xvfb: skipped\n");
-      exit (77);
+      g_print ("1..0 # SKIP %s\n", reason);
+      exit (0);
     }
+  g_printerr ("%s: skipped\n", reason);
+  exit (77);
 }
 
 void
 dps_gui_test_init (int    *argc,
                    char ***argv)
 {
-  const char *localedir = g_getenv ("DPS_TEST_LOCALEDIR");
+  for (int i = 1; i < *argc; i++)
+    if (g_strcmp0 ((*argv)[i], "--tap") == 0)
+      tap_output = TRUE;
 
-  dps_gui_test_setup_environment ();
-
-  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  if (!set_up_display ())
+    skip_all ("no display and no Xvfb");
+  bind_translations ();
 
   gtk_test_init (argc, argv, NULL);
   adw_init ();
   /* Screenshots and assertions see the end of transitions, not their middle. */
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+}
+
+gboolean
+dps_gui_test_init_for_bench (void)
+{
+  if (!set_up_display () || !gtk_init_check ())
+    return FALSE;
+  bind_translations ();
+  adw_init ();
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  return TRUE;
 }
 
 const char *
@@ -165,6 +194,19 @@ dps_gui_test_tmp_path (const char *name)
   g_autofree char *unique = g_strdup_printf ("%u-%s", ++tmp_counter, name);
 
   return g_build_filename (tmpdir, unique, NULL);
+}
+
+const char *
+dps_gui_test_get_artifact_dir (void)
+{
+  if (artifact_dir == NULL)
+    {
+      const char *dir = g_getenv ("DPS_TEST_ARTIFACT_DIR");
+
+      artifact_dir = dir != NULL && *dir != '\0' ? g_strdup (dir) : g_build_filename (tmpdir, "screenshots", NULL);
+      g_mkdir_with_parents (artifact_dir, 0755);
+    }
+  return artifact_dir;
 }
 
 void
@@ -205,18 +247,25 @@ pointer_set (gpointer user_data)
 }
 
 DpsSession *
-dps_gui_test_open_session (const char *name)
+dps_gui_test_open_session_at (const char *path)
 {
   g_autoptr(DpsSession) session = dps_session_new ();
-  g_autofree char *path = dps_gui_test_tmp_path (name);
-  g_autofree char *uri = g_strconcat ("sqlite://", path, NULL);
+  g_autofree char *uri = dps_test_db_uri (path);
   GError *error = NULL;
 
   dps_session_open_async (session, uri, TRUE, NULL, session_opened_cb, &error);
-  g_assert_true (dps_gui_test_wait_until (pointer_set, &error, 60000));
+  g_assert_true (dps_gui_test_wait_until (pointer_set, &error, DPS_GUI_TEST_TIMEOUT_MS));
   if (error != (GError *) 1)
     g_error ("Could not open %s: %s", uri, error->message);
   return g_steal_pointer (&session);
+}
+
+DpsSession *
+dps_gui_test_open_session (const char *name)
+{
+  g_autofree char *path = dps_gui_test_tmp_path (name);
+
+  return dps_gui_test_open_session_at (path);
 }
 
 GApplication *
@@ -234,6 +283,25 @@ dps_gui_test_get_application (void)
   /* Windows come and go between tests: the application stays. */
   g_application_hold (application);
   return application;
+}
+
+static gboolean
+left_loading (gpointer user_data)
+{
+  return g_strcmp0 (dps_window_get_content_state (user_data), "loading") != 0;
+}
+
+DpsWindow *
+dps_gui_test_open_window (const char *path)
+{
+  g_autoptr(DpsWindow) window = NULL;
+  g_autofree char *uri = dps_test_db_uri (path);
+
+  window = g_object_ref_sink (dps_window_new (ADW_APPLICATION (dps_gui_test_get_application ())));
+  dps_window_open_database (window, uri, TRUE, FALSE);
+  dps_gui_test_show_window (GTK_WINDOW (window));
+  g_assert_true (dps_gui_test_wait_until (left_loading, window, DPS_GUI_TEST_TIMEOUT_MS));
+  return g_steal_pointer (&window);
 }
 
 static gboolean
@@ -268,10 +336,34 @@ dps_gui_test_wait_until (DpsGuiTestCondition condition,
 }
 
 void
+dps_gui_test_iterate_before (gint64      deadline,
+                             const char *what)
+{
+  guint tick_id;
+
+  if (g_get_monotonic_time () > deadline)
+    g_error ("Waited %u s in vain for %s", DPS_GUI_TEST_TIMEOUT_MS / 1000, what);
+  tick_id = g_timeout_add (10, tick_cb, NULL);
+  g_main_context_iteration (NULL, TRUE);
+  g_source_remove (tick_id);
+}
+
+void
 dps_gui_test_drain (void)
 {
   while (g_main_context_iteration (NULL, FALSE))
     ;
+}
+
+void
+dps_gui_test_run_for (guint ms)
+{
+  gboolean timed_out = FALSE;
+
+  /* The source goes when it fires. */
+  g_timeout_add (ms, timed_out_cb, &timed_out);
+  while (!timed_out)
+    g_main_context_iteration (NULL, TRUE);
 }
 
 static void
@@ -320,11 +412,31 @@ dps_gui_test_show_in_window (GtkWidget *child,
 {
   GtkWidget *window = gtk_window_new ();
 
+  /* The view alone, without a title bar. */
+  gtk_window_set_decorated (GTK_WINDOW (window), FALSE);
   gtk_window_set_default_size (GTK_WINDOW (window), width, height);
   gtk_window_set_child (GTK_WINDOW (window), child);
   dps_gui_test_show_window (GTK_WINDOW (window));
   dps_gui_test_drain ();
   return GTK_WINDOW (window);
+}
+
+gboolean
+dps_gui_test_dashboard_settled (gpointer page)
+{
+  DpsDashboardData *shown = dps_dashboard_page_get_data (page);
+
+  return shown != NULL && !dps_dashboard_page_get_refreshing (page) &&
+         dps_filter_equal (dps_dashboard_data_get_filter (shown),
+                           dps_session_get_filter (dps_dashboard_page_get_session (page)));
+}
+
+gboolean
+dps_gui_test_transactions_settled (gpointer page)
+{
+  DpsTransactionModel *model = dps_transactions_page_get_model (page);
+
+  return model != NULL && dps_transaction_model_is_counted (model) && !dps_transactions_page_is_busy (page);
 }
 
 void
@@ -335,24 +447,15 @@ dps_gui_test_set_dark (gboolean dark)
   dps_gui_test_drain ();
 }
 
-char *
-dps_gui_test_save_screenshot (GtkWidget  *widget,
-                              const char *name)
+GdkTexture *
+dps_gui_test_render (GtkWidget *widget)
 {
   g_autoptr(GdkPaintable) paintable = NULL;
   g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
   GtkSnapshot *snapshot;
   GskRenderer *renderer;
-  const char *dir = g_getenv ("DPS_TEST_ARTIFACT_DIR");
-  g_autofree char *folder = NULL;
-  g_autofree char *file = g_strconcat (name, ".png", NULL);
-  char *path;
+  GdkRGBA background;
   int width, height;
-
-  folder = dir != NULL ? g_strdup (dir) : g_build_filename (tmpdir, "screenshots", NULL);
-  g_mkdir_with_parents (folder, 0755);
-  path = g_build_filename (folder, file, NULL);
 
   g_assert_true (dps_gui_test_wait_for_frame (widget));
   width = gtk_widget_get_width (widget);
@@ -360,24 +463,119 @@ dps_gui_test_save_screenshot (GtkWidget  *widget,
   paintable = gtk_widget_paintable_new (widget);
   snapshot = gtk_snapshot_new ();
   /* A view alone has no background of its own: the window's, opaque. */
-  {
-    GdkRGBA background;
-
-    G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-    if (!gtk_style_context_lookup_color (gtk_widget_get_style_context (widget), "window_bg_color", &background))
-      gdk_rgba_parse (&background, "#fafafa");
-    G_GNUC_END_IGNORE_DEPRECATIONS
-    background.alpha = 1;
-    gtk_snapshot_append_color (snapshot, &background, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  }
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  if (!gtk_style_context_lookup_color (gtk_widget_get_style_context (widget), "window_bg_color", &background))
+    gdk_rgba_parse (&background, "#fafafa");
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  background.alpha = 1;
+  gtk_snapshot_append_color (snapshot, &background, &GRAPHENE_RECT_INIT (0, 0, width, height));
   gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
   node = gtk_snapshot_free_to_node (snapshot);
   g_assert_nonnull (node);
   renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  return gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+}
+
+char *
+dps_gui_test_save_texture (GdkTexture *texture,
+                           const char *name)
+{
+  g_autofree char *file = g_strconcat (name, ".png", NULL);
+  char *path = g_build_filename (dps_gui_test_get_artifact_dir (), file, NULL);
+
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("screenshot: %s", path);
   return path;
+}
+
+char *
+dps_gui_test_save_screenshot (GtkWidget  *widget,
+                              const char *name)
+{
+  g_autoptr(GdkTexture) texture = dps_gui_test_render (widget);
+
+  return dps_gui_test_save_texture (texture, name);
+}
+
+DpsGuiTestPixel
+dps_gui_test_pixel_at (cairo_surface_t *surface,
+                       int              x,
+                       int              y)
+{
+  const guint8 *data = cairo_image_surface_get_data (surface);
+  int stride = cairo_image_surface_get_stride (surface);
+  guint32 value;
+  DpsGuiTestPixel p;
+
+  g_assert_cmpint (x, >=, 0);
+  g_assert_cmpint (y, >=, 0);
+  g_assert_cmpint (x, <, cairo_image_surface_get_width (surface));
+  g_assert_cmpint (y, <, cairo_image_surface_get_height (surface));
+  memcpy (&value, data + (gsize) y * stride + (gsize) x * 4, 4);
+  p.a = value >> 24;
+  p.r = (value >> 16) & 0xff;
+  p.g = (value >> 8) & 0xff;
+  p.b = value & 0xff;
+  return p;
+}
+
+int
+dps_gui_test_pixel_distance (DpsGuiTestPixel a,
+                             DpsGuiTestPixel b)
+{
+  return MAX (MAX (ABS (a.r - b.r), ABS (a.g - b.g)), MAX (ABS (a.b - b.b), ABS (a.a - b.a)));
+}
+
+void
+dps_gui_test_assert_reference (cairo_surface_t *surface,
+                               const char      *name)
+{
+  const char *dir = g_getenv ("DPS_REFERENCE_DIR");
+  g_autofree char *file = g_strconcat (name, ".png", NULL);
+  g_autofree char *path = NULL;
+  cairo_surface_t *reference;
+  int width, height, differing = 0;
+  double ratio;
+
+  g_assert_nonnull (dir);
+  path = g_build_filename (dir, file, NULL);
+
+  if (g_strcmp0 (g_getenv ("DPS_UPDATE_REFERENCES"), "1") == 0)
+    {
+      g_assert_cmpint (cairo_surface_write_to_png (surface, path), ==, CAIRO_STATUS_SUCCESS);
+      g_test_message ("wrote %s", path);
+      return;
+    }
+
+  reference = cairo_image_surface_create_from_png (path);
+  if (cairo_surface_status (reference) != CAIRO_STATUS_SUCCESS)
+    {
+      cairo_surface_destroy (reference);
+      g_test_fail_printf ("no reference image %s: run the test with DPS_UPDATE_REFERENCES=1", path);
+      return;
+    }
+  width = cairo_image_surface_get_width (surface);
+  height = cairo_image_surface_get_height (surface);
+  g_assert_cmpint (cairo_image_surface_get_width (reference), ==, width);
+  g_assert_cmpint (cairo_image_surface_get_height (reference), ==, height);
+
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      if (dps_gui_test_pixel_distance (dps_gui_test_pixel_at (surface, x, y),
+                                       dps_gui_test_pixel_at (reference, x, y)) > PIXEL_TOLERANCE)
+        differing++;
+  ratio = (double) differing / (width * height);
+  g_test_message ("%s: %.3f%% of pixels differ from the reference", name, ratio * 100);
+  if (ratio > MAX_DIFFERING_RATIO)
+    {
+      g_autofree char *actual_file = g_strconcat (name, "-actual.png", NULL);
+      g_autofree char *actual = g_build_filename (dps_gui_test_get_artifact_dir (), actual_file, NULL);
+
+      cairo_surface_write_to_png (surface, actual);
+      g_test_fail_printf ("%s differs from %s in %.2f%% of its pixels (see %s)",
+                          name, path, ratio * 100, actual);
+    }
+  cairo_surface_destroy (reference);
 }
 
 static void
@@ -415,22 +613,72 @@ dps_gui_test_find_label (GtkWidget  *root,
   return NULL;
 }
 
-GtkWidget *
-dps_gui_test_find_widget (GtkWidget *root,
-                          GType      type)
+static GtkWidget *
+find_nth (GtkWidget *widget,
+          GType      type,
+          guint     *skip)
 {
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    {
+      if (*skip == 0)
+        return widget;
+      (*skip)--;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
        child != NULL;
        child = gtk_widget_get_next_sibling (child))
     {
-      GtkWidget *found = dps_gui_test_find_widget (child, type);
+      GtkWidget *found = find_nth (child, type, skip);
 
       if (found != NULL)
         return found;
     }
   return NULL;
+}
+
+GtkWidget *
+dps_gui_test_find_nth_widget (GtkWidget *root,
+                              GType      type,
+                              guint      n)
+{
+  return find_nth (root, type, &n);
+}
+
+GtkWidget *
+dps_gui_test_find_widget (GtkWidget *root,
+                          GType      type)
+{
+  return dps_gui_test_find_nth_widget (root, type, 0);
+}
+
+typedef struct {
+  GtkWidget  *root;
+  const char *needle;
+} LabelSearch;
+
+static gboolean
+label_shown (gpointer user_data)
+{
+  LabelSearch *search = user_data;
+
+  return dps_gui_test_find_label (search->root, search->needle) != NULL;
+}
+
+GtkLabel *
+dps_gui_test_wait_for_label (GtkWidget  *root,
+                             const char *needle)
+{
+  LabelSearch search = { root, needle };
+
+  if (!dps_gui_test_wait_until (label_shown, &search, DPS_GUI_TEST_TIMEOUT_MS))
+    {
+      g_autoptr(GPtrArray) labels = dps_gui_test_collect_labels (root);
+
+      for (guint i = 0; i < labels->len; i++)
+        g_test_message ("label: %s", gtk_label_get_text (g_ptr_array_index (labels, i)));
+      g_error ("No label with “%s” was shown", needle);
+    }
+  return dps_gui_test_find_label (root, needle);
 }
 
 static GtkWidget *
@@ -483,6 +731,20 @@ dps_gui_test_find_toplevel (GType type)
         return window;
     }
   return NULL;
+}
+
+static gboolean
+toplevel_shown (gpointer user_data)
+{
+  return dps_gui_test_find_toplevel (GPOINTER_TO_SIZE (user_data)) != NULL;
+}
+
+GtkWindow *
+dps_gui_test_wait_for_toplevel (GType type)
+{
+  if (!dps_gui_test_wait_until (toplevel_shown, GSIZE_TO_POINTER (type), DPS_GUI_TEST_TIMEOUT_MS))
+    g_error ("No window of type %s was shown", g_type_name (type));
+  return dps_gui_test_find_toplevel (type);
 }
 
 void

@@ -2,13 +2,13 @@
 #include "config.h"
 
 #include <adwaita.h>
-#include <glib/gstdio.h>
 #include <string.h>
 
 #include "dps-bar-chart.h"
 #include "dps-chart-card.h"
+#include "dps-gui-test.h"
 #include "dps-heatmap-chart.h"
-#include "gui-test-util.h"
+#include "dps-test-db.h"
 
 typedef struct {
   char      *dir;
@@ -25,11 +25,9 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
   g_autoptr(DpsChartSeries) series = dps_chart_series_new ("Amount", DPS_CHART_FORMAT_AMOUNT);
 
-  fixture->dir = g_dir_make_tmp ("dps-export-XXXXXX", &error);
-  g_assert_no_error (error);
+  fixture->dir = dps_test_tmpdir_new ();
 
   dps_chart_series_set_key_titles (series, "Category", NULL);
   dps_chart_series_add (series, "grocery", "Grocery", 1234.5);
@@ -44,15 +42,7 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_autoptr(GDir) dir = g_dir_open (fixture->dir, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
-      g_remove (path);
-    }
-  g_rmdir (fixture->dir);
+  dps_test_tmpdir_remove (fixture->dir);
   g_free (fixture->dir);
   g_clear_object (&fixture->chart);
 }
@@ -69,12 +59,6 @@ export_finished_cb (GObject      *object,
 }
 
 static gboolean
-result_done (gpointer data)
-{
-  return ((Result *) data)->done;
-}
-
-static gboolean
 export (GtkWidget             *chart,
         DpsChartExportFormat   format,
         const char            *path,
@@ -86,7 +70,7 @@ export (GtkWidget             *chart,
   Result r = { 0 };
 
   dps_chart_export_async (DPS_CHART (chart), format, file, width, height, NULL, export_finished_cb, &r);
-  dps_gui_test_wait (result_done, &r);
+  dps_gui_test_await (r.done);
   if (r.error != NULL)
     g_propagate_error (error, r.error);
   return r.ok;
@@ -316,67 +300,6 @@ test_card_file_names (void)
   g_assert_cmpstr (dps_chart_get_title (DPS_CHART (chart)), ==, "Sales/Returns: 2026?");
 }
 
-static GtkWidget *
-find_descendant (GtkWidget *widget,
-                 GType      type,
-                 guint      skip)
-{
-  GtkWidget *found = NULL;
-  GPtrArray *stack = g_ptr_array_new ();
-
-  /* Depth first, in order: the @skip-th match. */
-  g_ptr_array_add (stack, widget);
-  while (stack->len > 0 && found == NULL)
-    {
-      GtkWidget *current = g_ptr_array_steal_index (stack, stack->len - 1);
-      GtkWidget *child;
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (current, type))
-        {
-          if (skip == 0)
-            found = current;
-          else
-            skip--;
-        }
-      for (child = gtk_widget_get_last_child (current); child != NULL;
-           child = gtk_widget_get_prev_sibling (child))
-        g_ptr_array_add (stack, child);
-    }
-  g_ptr_array_free (stack, TRUE);
-  return found;
-}
-
-typedef struct {
-  GType      type;
-  GtkWidget *found;
-} ToplevelSearch;
-
-static gboolean
-toplevel_shown (gpointer data)
-{
-  ToplevelSearch *search = data;
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (window, search->type) && gtk_widget_get_visible (window))
-        {
-          search->found = window;
-          return TRUE;
-        }
-    }
-  return FALSE;
-}
-
-static gboolean
-dialog_gone (gpointer data)
-{
-  GtkWidget **dialog = data;
-  return *dialog == NULL || !gtk_widget_get_visible (*dialog);
-}
-
 /* Waits until the dialog is hidden or destroyed. */
 static void
 wait_closed (GtkWidget *dialog)
@@ -384,7 +307,7 @@ wait_closed (GtkWidget *dialog)
   GtkWidget *watched = dialog;
 
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &watched);
-  dps_gui_test_wait (dialog_gone, &watched);
+  dps_gui_test_await (watched == NULL || !gtk_widget_get_visible (watched));
   if (watched != NULL)
     g_object_remove_weak_pointer (G_OBJECT (dialog), (gpointer *) &watched);
 }
@@ -396,7 +319,7 @@ click_button (GtkWidget  *dialog,
 {
   for (guint i = 0; ; i++)
     {
-      GtkWidget *button = find_descendant (dialog, GTK_TYPE_BUTTON, i);
+      GtkWidget *button = dps_gui_test_find_nth_widget (dialog, GTK_TYPE_BUTTON, i);
 
       g_assert_nonnull (button);
       if (g_strcmp0 (gtk_button_get_label (GTK_BUTTON (button)), label) == 0)
@@ -414,27 +337,26 @@ open_chooser (GtkWidget  *card,
               int         width,
               int         height)
 {
-  ToplevelSearch size_dialog = { ADW_TYPE_MESSAGE_DIALOG, NULL };
-  ToplevelSearch chooser = { GTK_TYPE_FILE_CHOOSER_DIALOG, NULL };
+  GtkWidget *size_dialog, *chooser;
   GtkWidget *width_spin, *height_spin;
 
   g_assert_true (gtk_widget_activate_action (card, "card.export", "s", format));
   if (strcmp (format, "csv") != 0)
     {
-      dps_gui_test_wait (toplevel_shown, &size_dialog);
-      width_spin = find_descendant (size_dialog.found, GTK_TYPE_SPIN_BUTTON, 0);
-      height_spin = find_descendant (size_dialog.found, GTK_TYPE_SPIN_BUTTON, 1);
+      size_dialog = GTK_WIDGET (dps_gui_test_wait_for_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+      width_spin = dps_gui_test_find_nth_widget (size_dialog, GTK_TYPE_SPIN_BUTTON, 0);
+      height_spin = dps_gui_test_find_nth_widget (size_dialog, GTK_TYPE_SPIN_BUTTON, 1);
       g_assert_nonnull (width_spin);
       g_assert_nonnull (height_spin);
       gtk_spin_button_set_value (GTK_SPIN_BUTTON (width_spin), width);
       gtk_spin_button_set_value (GTK_SPIN_BUTTON (height_spin), height);
-      click_button (size_dialog.found, "_Choose File…");
-      wait_closed (size_dialog.found);
+      click_button (size_dialog, "_Choose File…");
+      wait_closed (size_dialog);
     }
-  dps_gui_test_wait (toplevel_shown, &chooser);
-  g_assert_cmpint (gtk_file_chooser_get_action (GTK_FILE_CHOOSER (chooser.found)), ==,
+  chooser = GTK_WIDGET (dps_gui_test_wait_for_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG));
+  g_assert_cmpint (gtk_file_chooser_get_action (GTK_FILE_CHOOSER (chooser)), ==,
                    GTK_FILE_CHOOSER_ACTION_SAVE);
-  return chooser.found;
+  return chooser;
 }
 
 /* The menu's way: the size dialog (default size offered, the last size
@@ -445,8 +367,7 @@ static void
 test_card_export_flow (Fixture       *fixture,
                        gconstpointer  data)
 {
-  ToplevelSearch size_dialog = { ADW_TYPE_MESSAGE_DIALOG, NULL };
-  GtkWidget *card, *window, *chooser, *spin;
+  GtkWidget *card, *window, *chooser, *spin, *size_dialog;
 
   card = dps_chart_card_new ("Amount by Category", DPS_CHART (fixture->chart));
   window = gtk_window_new ();
@@ -455,13 +376,13 @@ test_card_export_flow (Fixture       *fixture,
 
   /* The default size first. */
   g_assert_true (gtk_widget_activate_action (card, "card.export", "s", "pdf"));
-  dps_gui_test_wait (toplevel_shown, &size_dialog);
-  spin = find_descendant (size_dialog.found, GTK_TYPE_SPIN_BUTTON, 0);
+  size_dialog = GTK_WIDGET (dps_gui_test_wait_for_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  spin = dps_gui_test_find_nth_widget (size_dialog, GTK_TYPE_SPIN_BUTTON, 0);
   g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (spin)), ==, 1600);
-  spin = find_descendant (size_dialog.found, GTK_TYPE_SPIN_BUTTON, 1);
+  spin = dps_gui_test_find_nth_widget (size_dialog, GTK_TYPE_SPIN_BUTTON, 1);
   g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (spin)), ==, 900);
-  click_button (size_dialog.found, "_Cancel");
-  wait_closed (size_dialog.found);
+  click_button (size_dialog, "_Cancel");
+  wait_closed (size_dialog);
 
   /* Cancelled in the chooser: nothing written. */
   chooser = open_chooser (card, "pdf", 800, 450);
@@ -487,12 +408,11 @@ test_card_export_flow (Fixture       *fixture,
   assert_dir_holds (fixture->dir, NULL);
 
   /* The size chosen is offered again. */
-  size_dialog.found = NULL;
   g_assert_true (gtk_widget_activate_action (card, "card.export", "s", "png"));
-  dps_gui_test_wait (toplevel_shown, &size_dialog);
-  spin = find_descendant (size_dialog.found, GTK_TYPE_SPIN_BUTTON, 0);
+  size_dialog = GTK_WIDGET (dps_gui_test_wait_for_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  spin = dps_gui_test_find_nth_widget (size_dialog, GTK_TYPE_SPIN_BUTTON, 0);
   g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (spin)), ==, 640);
-  click_button (size_dialog.found, "_Cancel");
+  click_button (size_dialog, "_Cancel");
 
   gtk_window_destroy (GTK_WINDOW (window));
   dps_gui_test_drain ();
@@ -502,8 +422,7 @@ int
 main (int    argc,
       char **argv)
 {
-  if (!dps_gui_test_init (&argc, &argv))
-    return dps_gui_test_skip_all ("no display");
+  dps_gui_test_init (&argc, &argv);
 
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "dps-csv-export-dialog.h"
-#include "dps-transactions-test.h"
+#include "dps-gui-test.h"
 #include "dps-test-db.h"
 
 /* The export dialog's files read back by Python's csv module (an
@@ -61,14 +61,14 @@ fixture_set_up (Fixture       *f,
       g_assert_no_error (error);
     }
   g_assert_cmpint (sqlite3_open_v2 (f->path, &f->db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  f->session = dps_tx_test_open_session (f->path);
+  f->session = dps_gui_test_open_session_at (f->path);
 }
 
 static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  dps_tx_test_drain (20);
+  dps_gui_test_run_for (20);
   g_clear_object (&f->session);
   sqlite3_close (f->db);
   g_clear_object (&f->repository);
@@ -126,7 +126,7 @@ run_export (Fixture            *f,
   f->done = FALSE;
   g_clear_error (&f->error);
   dps_csv_export_dialog_export_to (dialog, path);
-  dps_tx_test_wait_until (f->done);
+  dps_gui_test_await (f->done);
 }
 
 /* Rows of @path as Python reads them: an array of arrays of strings. */
@@ -434,7 +434,7 @@ test_cancel (Fixture       *f,
       dps_csv_export_dialog_export_to (dialog, target);
       g_assert_true (dps_csv_export_dialog_is_running (dialog));
       dps_csv_export_dialog_cancel (dialog);
-      dps_tx_test_wait_until (f->done);
+      dps_gui_test_await (f->done);
 
       g_assert_error (f->error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
       g_assert_false (dps_csv_export_dialog_is_running (dialog));
@@ -451,7 +451,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  dps_tx_test_init (&argc, &argv);
+  dps_gui_test_init (&argc, &argv);
 
   g_test_add ("/dps/csv-export-dialog/preset/standard", Fixture, GUINT_TO_POINTER (DPS_CSV_PRESET_STANDARD),
               fixture_set_up, test_preset, fixture_tear_down);

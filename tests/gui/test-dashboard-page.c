@@ -2,13 +2,13 @@
 #include "config.h"
 
 #include <adwaita.h>
-#include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
 
 #include "dps-dashboard-page.h"
+#include "dps-gui-test.h"
 #include "dps-kpi-card.h"
-#include "gui-test-util.h"
+#include "dps-test-db.h"
 
 #define N_ROWS 20000
 #define N_DAYS 120
@@ -33,8 +33,6 @@ static const DpsChartFormat kpi_formats[DPS_DASHBOARD_N_KPIS] = {
 
 /* One database and one window for the whole program. */
 static struct {
-  char          *dir;
-  char          *uri;
   DpsRepository *repository;   /* the test's own connection */
   DpsSession    *session;
   GtkWidget     *window;
@@ -69,81 +67,10 @@ load_generated (DpsRepository *repository,
                 guint          days)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(DpsGenerator) generator = NULL;
-  g_autoptr(DpsRecordParser) parser = dps_record_parser_new ();
-  g_autoptr(DpsBatch) batch = dps_batch_new ();
-  g_autoptr(GString) line = g_string_new (NULL);
   g_autofree char *source = g_strdup_printf ("test:generator:%" G_GUINT64_FORMAT, seed);
-  DpsGeneratorOptions options;
-  guint32 source_id;
-  gint64 offset = 0;
 
-  dps_generator_options_init (&options);
-  options.seed = seed;
-  options.rows = rows;
-  options.start = start;
-  options.days = days;
-  options.dirty_ratio = 0.02;
-  generator = dps_generator_new (&options);
-  g_assert_true (dps_repository_ensure_source (repository, source, &source_id, &error));
+  g_assert_true (dps_test_db_load (repository, source, rows, seed, start, days, 0.02, &error));
   g_assert_no_error (error);
-
-  for (guint i = 0; i < rows; i++)
-    {
-      DpsTransaction tx = { 0 };
-      DpsReject reject = { 0 };
-      DpsPosition position = { source_id, -1, offset, i + 1 };
-
-      g_string_truncate (line, 0);
-      dps_generator_next (generator, line, NULL);
-      if (dps_record_parser_parse (parser, line->str, line->len, line->len, &tx, &reject))
-        dps_batch_take_row (batch, &tx, &position);
-      else
-        {
-          reject.position = position;
-          dps_batch_take_reject (batch, &reject);
-        }
-      offset += line->len + 1;
-      if (dps_batch_get_n_rows (batch) + dps_batch_get_n_rejects (batch) >= 5000)
-        write_batch (repository, batch);
-    }
-  write_batch (repository, batch);
-}
-
-typedef struct {
-  gboolean done;
-  gboolean ok;
-} Opened;
-
-static void
-session_opened_cb (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  Opened *opened = user_data;
-  g_autoptr(GError) error = NULL;
-
-  opened->ok = dps_session_open_finish (DPS_SESSION (object), result, &error);
-  g_assert_no_error (error);
-  opened->done = TRUE;
-}
-
-static gboolean
-opened_done (gpointer data)
-{
-  return ((Opened *) data)->done;
-}
-
-static DpsSession *
-open_session (const char *uri)
-{
-  DpsSession *session = dps_session_new ();
-  Opened opened = { 0 };
-
-  dps_session_open_async (session, uri, TRUE, NULL, session_opened_cb, &opened);
-  dps_gui_test_wait (opened_done, &opened);
-  g_assert_true (opened.ok);
-  return session;
 }
 
 static void
@@ -153,79 +80,40 @@ refreshed_cb (DpsDashboardPage *page,
   (*count)++;
 }
 
-static gboolean
-page_settled (gpointer data)
-{
-  DpsDashboardPage *page = data;
-  DpsDashboardData *shown = dps_dashboard_page_get_data (page);
-
-  return shown != NULL && !dps_dashboard_page_get_refreshing (page) &&
-         dps_filter_equal (dps_dashboard_data_get_filter (shown),
-                           dps_session_get_filter (dps_dashboard_page_get_session (page)));
-}
-
-static gboolean
-widget_allocated (gpointer data)
-{
-  return gtk_widget_get_width (GTK_WIDGET (data)) > 0 && gtk_widget_get_mapped (GTK_WIDGET (data));
-}
-
 static GtkWidget *
 new_window (GtkWidget *child,
             int        width,
             int        height)
 {
-  GtkWidget *window = gtk_window_new ();
-
-  gtk_window_set_decorated (GTK_WINDOW (window), FALSE);
-  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
-  gtk_window_set_child (GTK_WINDOW (window), child);
-  gtk_window_present (GTK_WINDOW (window));
-  dps_gui_test_wait (widget_allocated, child);
-  return window;
+  return GTK_WIDGET (dps_gui_test_show_in_window (child, width, height));
 }
 
 static void
 set_up_world (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
+  g_autofree char *path = dps_gui_test_tmp_path ("transactions.db");
+  g_autofree char *uri = dps_test_db_uri (path);
 
-  world.dir = g_dir_make_tmp ("dps-dashboard-XXXXXX", &error);
-  g_assert_no_error (error);
-  path = g_build_filename (world.dir, "transactions.db", NULL);
-  world.uri = g_strconcat ("sqlite://", path, NULL);
-  world.repository = dps_repository_open (world.uri, DPS_REPOSITORY_FLAGS_CREATE, NULL, &error);
+  world.repository = dps_repository_open (uri, DPS_REPOSITORY_FLAGS_CREATE, NULL, &error);
   g_assert_no_error (error);
   load_generated (world.repository, 42, N_ROWS, START, N_DAYS);
   world.next_seed = 43;
 
-  world.session = open_session (world.uri);
+  world.session = dps_gui_test_open_session_at (path);
   world.page = DPS_DASHBOARD_PAGE (dps_dashboard_page_new (world.session));
   g_signal_connect (world.page, "refreshed", G_CALLBACK (refreshed_cb), &world.refreshed);
   world.window = new_window (GTK_WIDGET (world.page), 1280, 800);
-  dps_gui_test_wait (page_settled, world.page);
+  dps_gui_test_await (dps_gui_test_dashboard_settled (world.page));
 }
 
 static void
 tear_down_world (void)
 {
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
   gtk_window_destroy (GTK_WINDOW (world.window));
   dps_gui_test_drain ();
   g_clear_object (&world.session);
   g_clear_object (&world.repository);
-  dir = g_dir_open (world.dir, 0, NULL);
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (world.dir, name, NULL);
-      g_remove (child);
-    }
-  g_rmdir (world.dir);
-  g_free (world.dir);
-  g_free (world.uri);
 }
 
 /* Checks. */
@@ -417,7 +305,7 @@ static void
 apply_filter (DpsFilter *filter)
 {
   dps_filter_assign (dps_session_get_filter (world.session), filter);
-  dps_gui_test_wait (page_settled, world.page);
+  dps_gui_test_await (dps_gui_test_dashboard_settled (world.page));
 }
 
 static DpsFilter *
@@ -570,7 +458,7 @@ test_cross_filter (void)
   g_assert_nonnull (values);
   g_assert_cmpstr (values[0], ==, "grocery");
   g_assert_null (values[1]);
-  dps_gui_test_wait (page_settled, world.page);
+  dps_gui_test_await (dps_gui_test_dashboard_settled (world.page));
   series = dps_chart_get_series (chart);
   g_assert_cmpuint (dps_chart_series_get_n_items (series), ==, 1);
   g_assert_cmpstr (dps_chart_series_get_key (series, 0), ==, "grocery");
@@ -600,7 +488,7 @@ test_cross_filter (void)
                          "item-activated", "2", "14");
   g_assert_cmpuint (dps_filter_get_weekdays (filter), ==, 1u << 2);
   g_assert_cmpuint (dps_filter_get_hours (filter), ==, 1u << 14);
-  dps_gui_test_wait (page_settled, world.page);
+  dps_gui_test_await (dps_gui_test_dashboard_settled (world.page));
   assert_page_matches_queries ();
 
   /* Undo puts back the filter before the last click. */
@@ -621,7 +509,7 @@ test_cross_filter (void)
   dps_filter_get_period (filter, &from, &to);
   g_assert_cmpint (from, ==, key_from);
   g_assert_cmpint (to, ==, key_to);
-  dps_gui_test_wait (page_settled, world.page);
+  dps_gui_test_await (dps_gui_test_dashboard_settled (world.page));
   assert_page_matches_queries ();
   apply_filter (empty);
 }
@@ -648,7 +536,7 @@ test_live_refresh (void)
   /* The charts stay on screen until the new figures arrive. */
   g_assert_true (dps_chart_get_series (chart) == before);
 
-  dps_gui_test_wait (page_settled, world.page);
+  dps_gui_test_await (dps_gui_test_dashboard_settled (world.page));
   /* One refresh running, one after it for the notices that came meanwhile. */
   g_assert_cmpuint (world.refreshed - refreshes, ==, 2);
   g_assert_cmpint (dps_dashboard_data_get_kpis (dps_dashboard_page_get_data (world.page))->total.count,
@@ -670,7 +558,7 @@ test_stale_refresh_cancelled (void)
   refreshes = world.refreshed;
   dps_filter_assign (dps_session_get_filter (world.session), first);
   dps_filter_assign (dps_session_get_filter (world.session), second);
-  dps_gui_test_wait (page_settled, world.page);
+  dps_gui_test_await (dps_gui_test_dashboard_settled (world.page));
 
   /* Only the figures of the last filter ever reached the screen. */
   g_assert_cmpuint (world.refreshed - refreshes, ==, 1);
@@ -680,27 +568,9 @@ test_stale_refresh_cancelled (void)
   apply_filter (empty);
 }
 
-static GtkWidget *
-find_descendant (GtkWidget *widget,
-                 GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_descendant (child, type);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static void
 test_empty_states (void)
 {
-  g_autofree char *path = g_build_filename (world.dir, "empty.db", NULL);
-  g_autofree char *uri = g_strconcat ("sqlite://", path, NULL);
   g_autoptr(DpsSession) closed = dps_session_new ();
   g_autoptr(DpsSession) empty = NULL;
   GtkWidget *page, *window;
@@ -709,16 +579,16 @@ test_empty_states (void)
   /* No database: say so. */
   page = dps_dashboard_page_new (closed);
   window = new_window (page, 800, 600);
-  stack = GTK_STACK (find_descendant (page, GTK_TYPE_STACK));
+  stack = GTK_STACK (dps_gui_test_find_widget (page, GTK_TYPE_STACK));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "no-database");
   gtk_window_destroy (GTK_WINDOW (window));
 
   /* An empty database: invite to load data. */
-  empty = open_session (uri);
+  empty = dps_gui_test_open_session ("empty.db");
   page = dps_dashboard_page_new (empty);
   window = new_window (page, 800, 600);
-  dps_gui_test_wait (page_settled, page);
-  stack = GTK_STACK (find_descendant (page, GTK_TYPE_STACK));
+  dps_gui_test_await (dps_gui_test_dashboard_settled (page));
+  stack = GTK_STACK (dps_gui_test_find_widget (page, GTK_TYPE_STACK));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "empty");
   g_assert_cmpint (dps_dashboard_data_get_comparison (dps_dashboard_page_get_data (DPS_DASHBOARD_PAGE (page)))->kind,
                    ==, DPS_DASHBOARD_COMPARISON_NONE);
@@ -731,8 +601,8 @@ static void
 test_other_and_hours (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *path = g_build_filename (world.dir, "other.db", NULL);
-  g_autofree char *uri = g_strconcat ("sqlite://", path, NULL);
+  g_autofree char *path = dps_gui_test_tmp_path ("other.db");
+  g_autofree char *uri = dps_test_db_uri (path);
   g_autoptr(DpsRepository) repository = dps_repository_open (uri, DPS_REPOSITORY_FLAGS_CREATE, NULL, &error);
   g_autoptr(DpsBatch) batch = dps_batch_new ();
   g_autoptr(DpsFilter) filter = dps_filter_new ();
@@ -798,51 +668,24 @@ test_other_and_hours (void)
   g_assert_cmpfloat (dps_chart_series_get_value (series, dps_chart_series_find (series, "6", "10")), ==, 0);
 }
 
-static void
+/* Saves a screenshot of @window; returns the luminance near a corner,
+ * outside the cards. */
+static double
 save_screenshot (GtkWidget  *window,
-                 const char *name,
-                 double     *out_luminance)
+                 const char *name)
 {
-  g_autoptr(GdkTexture) texture = dps_gui_test_screenshot (window);
-  g_autofree char *path = g_build_filename (dps_gui_test_artifacts_dir (), name, NULL);
+  g_autoptr(GdkTexture) texture = dps_gui_test_render (window);
+  g_autofree char *path = dps_gui_test_save_texture (texture, name);
   int width = gdk_texture_get_width (texture);
   int height = gdk_texture_get_height (texture);
   g_autofree guint8 *pixels = g_malloc ((gsize) width * height * 4);
   const guint8 *pixel;
 
   g_assert_cmpint (width, >, 100);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
-  /* Near a corner of the window, outside the cards (B, G, R, A bytes). */
+  /* B, G, R, A bytes. */
   gdk_texture_download (texture, pixels, (gsize) width * 4);
   pixel = pixels + (gsize) 4 * width * 4 + 4 * 4;
-  *out_luminance = (0.2126 * pixel[2] + 0.7152 * pixel[1] + 0.0722 * pixel[0]) / 255.0;
-}
-
-static gboolean
-frame_drawn (gpointer data)
-{
-  gboolean *drawn = data;
-  return *drawn;
-}
-
-static void
-after_paint_cb (GdkFrameClock *clock,
-                gboolean      *drawn)
-{
-  *drawn = TRUE;
-}
-
-static void
-wait_for_frame (GtkWidget *widget)
-{
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
-  gboolean drawn = FALSE;
-  gulong id = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), &drawn);
-
-  gtk_widget_queue_draw (widget);
-  dps_gui_test_wait (frame_drawn, &drawn);
-  g_signal_handler_disconnect (clock, id);
+  return (0.2126 * pixel[2] + 0.7152 * pixel[1] + 0.0722 * pixel[0]) / 255.0;
 }
 
 /* A fresh page (no toasts left by other tests) in a window of this size. */
@@ -856,16 +699,14 @@ screenshot_page (int         width,
   GtkWidget *window;
   double light, dark;
 
-  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_LIGHT);
+  dps_gui_test_set_dark (FALSE);
   window = new_window (GTK_WIDGET (page), width, height);
-  dps_gui_test_wait (page_settled, page);
-  wait_for_frame (window);
-  save_screenshot (window, light_name, &light);
+  dps_gui_test_await (dps_gui_test_dashboard_settled (page));
+  light = save_screenshot (window, light_name);
 
-  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
-  wait_for_frame (window);
-  save_screenshot (window, dark_name, &dark);
-  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_LIGHT);
+  dps_gui_test_set_dark (TRUE);
+  dark = save_screenshot (window, dark_name);
+  dps_gui_test_set_dark (FALSE);
 
   g_assert_cmpfloat (light, >, 0.8);
   g_assert_cmpfloat (dark, <, 0.3);
@@ -879,10 +720,10 @@ test_screenshots (void)
   g_autoptr(DpsFilter) empty = dps_filter_new ();
 
   apply_filter (empty);
-  screenshot_page (1280, 800, "dashboard-light.png", "dashboard-dark.png");
-  screenshot_page (800, 800, "dashboard-light-800.png", "dashboard-dark-800.png");
+  screenshot_page (1280, 800, "dashboard-light", "dashboard-dark");
+  screenshot_page (800, 800, "dashboard-light-800", "dashboard-dark-800");
   /* Most cards at once, as tall as the display allows. */
-  screenshot_page (1280, 1024, "dashboard-light-1024.png", "dashboard-dark-1024.png");
+  screenshot_page (1280, 1024, "dashboard-light-1024", "dashboard-dark-1024");
 }
 
 int
@@ -891,9 +732,8 @@ main (int    argc,
 {
   int status;
 
-  if (!dps_gui_test_init (&argc, &argv))
-    return dps_gui_test_skip_all ("no display");
-  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_LIGHT);
+  dps_gui_test_init (&argc, &argv);
+  dps_gui_test_set_dark (FALSE);
   set_up_world ();
 
   g_test_add_func ("/dps/dashboard/numbers/all", test_numbers_all);

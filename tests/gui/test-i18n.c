@@ -11,12 +11,6 @@
 
 #define TIMEOUT_MS 60000
 
-static gboolean
-left_loading (gpointer user_data)
-{
-  return g_strcmp0 (dps_window_get_content_state (user_data), "loading") != 0;
-}
-
 static void
 collect_menu_labels (GMenuModel *model,
                      GPtrArray  *labels)
@@ -41,7 +35,6 @@ static void
 test_french_window (void)
 {
   g_autofree char *db = dps_gui_test_tmp_path ("transactions.db");
-  g_autofree char *uri = g_strconcat ("sqlite://", db, NULL);
   g_autoptr(DpsWindow) window = NULL;
   g_autoptr(GPtrArray) menu_labels = g_ptr_array_new_with_free_func (g_free);
   GtkPopoverMenuBar *bar;
@@ -53,10 +46,7 @@ test_french_window (void)
     "Suivre un fichier ou un d_ossier…", "Raccourcis _clavier",
   };
 
-  window = g_object_ref_sink (dps_window_new (ADW_APPLICATION (dps_gui_test_get_application ())));
-  dps_window_open_database (window, uri, TRUE, FALSE);
-  dps_gui_test_show_window (GTK_WINDOW (window));
-  g_assert_true (dps_gui_test_wait_until (left_loading, window, TIMEOUT_MS));
+  window = dps_gui_test_open_window (db);
   g_assert_cmpstr (dps_window_get_content_state (window), ==, "empty");
 
   stack = ADW_VIEW_STACK (dps_gui_test_find_widget (GTK_WIDGET (window), ADW_TYPE_VIEW_STACK));

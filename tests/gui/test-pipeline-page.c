@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include "dps-gui-test.h"
 #include "dps-pipeline-page.h"
 #include "dps-run-item.h"
-#include "dps-gui-test.h"
+#include "dps-test-db.h"
 
 /* Valid lines from the generator, each ended by '\n'. */
 static char *
@@ -363,11 +364,10 @@ test_screenshots (void)
 {
   g_autoptr(DpsSession) session = dps_gui_test_open_session ("screens.db");
   g_autofree char *path = dps_gui_test_tmp_path ("screens.jsonl");
-  g_autoptr(DpsGenerator) generator = NULL;
-  g_autoptr(GString) text = g_string_new (NULL);
-  g_autoptr(GString) line = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
   g_autofree char *shot = NULL;
   DpsGeneratorOptions options;
+  DpsGeneratorManifest manifest;
   DpsPipelineDiagram *diagram;
   GtkWidget *page;
   GtkWindow *window;
@@ -378,15 +378,8 @@ test_screenshots (void)
   options.rows = 3000;
   options.live = TRUE;
   options.dirty_ratio = 0.04;
-  generator = dps_generator_new (&options);
-  for (guint i = 0; i < options.rows; i++)
-    {
-      g_string_truncate (line, 0);
-      dps_generator_next (generator, line, NULL);
-      g_string_append_len (text, line->str, (gssize) line->len);
-      g_string_append_c (text, '\n');
-    }
-  dps_gui_test_append (path, text->str, (gssize) text->len);
+  g_assert_true (dps_test_db_write_jsonl (path, &options, &manifest, &error));
+  g_assert_no_error (error);
 
   page = dps_pipeline_page_new (session);
   window = dps_gui_test_show_in_window (page, 1280, 900);
@@ -396,11 +389,11 @@ test_screenshots (void)
 
   g_assert_true (gtk_widget_activate_action (page, "pipeline.follow", "s", path));
   e.read = 3000;
-  e.loaded = 3000 - (gint64) dps_generator_get_manifest (generator)->rejects -
-             (gint64) dps_generator_get_manifest (generator)->duplicates;
+  e.loaded = 3000 - (gint64) manifest.rejects -
+             (gint64) manifest.duplicates;
   g_assert_true (dps_gui_test_wait_until (diagram_counted, &e, 60000));
   g_assert_cmpint (dps_pipeline_diagram_get_count (diagram, DPS_PIPELINE_STAGE_REJECTS), ==,
-                   (gint64) dps_generator_get_manifest (generator)->rejects);
+                   (gint64) manifest.rejects);
   g_assert_true (gtk_widget_activate_action (page, "pipeline.stop", NULL));
   g_assert_true (dps_gui_test_wait_until (history_checked, &e, 60000));
   gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (gtk_column_view_get_model (

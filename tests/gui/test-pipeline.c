@@ -5,12 +5,14 @@
 #include <glib/gstdio.h>
 
 #include "dps-core.h"
-#include "dps-export-dialog.h"
+#include "dps-csv-export-dialog.h"
 #include "dps-generate-dialog.h"
 #include "dps-gui-test.h"
 #include "dps-pipeline-controller.h"
 #include "dps-pipeline-page.h"
 #include "dps-schedule-dialog.h"
+#include "dps-test-db.h"
+#include "dps-transactions-page.h"
 #include "dps-window.h"
 
 #define TIMEOUT_MS 120000
@@ -22,12 +24,6 @@ typedef struct {
   char          *uri;
 } Fixture;
 
-static gboolean
-left_loading (gpointer user_data)
-{
-  return g_strcmp0 (dps_window_get_content_state (user_data), "loading") != 0;
-}
-
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
@@ -36,11 +32,8 @@ fixture_set_up (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
 
   fixture->settings = g_settings_new (APP_ID);
-  fixture->uri = g_strconcat ("sqlite://", db, NULL);
-  fixture->window = g_object_ref_sink (dps_window_new (ADW_APPLICATION (dps_gui_test_get_application ())));
-  dps_window_open_database (fixture->window, fixture->uri, TRUE, FALSE);
-  dps_gui_test_show_window (GTK_WINDOW (fixture->window));
-  g_assert_true (dps_gui_test_wait_until (left_loading, fixture->window, TIMEOUT_MS));
+  fixture->uri = dps_test_db_uri (db);
+  fixture->window = dps_gui_test_open_window (db);
   fixture->repository = dps_repository_open (fixture->uri, DPS_REPOSITORY_FLAGS_NONE, NULL, &error);
   g_assert_no_error (error);
 }
@@ -86,26 +79,14 @@ append_lines (const char *path,
               guint       rows,
               guint64     seed)
 {
-  g_autoptr(GString) text = g_string_new (NULL);
-  g_autoptr(DpsGenerator) generator = NULL;
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GFileOutputStream) stream = NULL;
   g_autoptr(GError) error = NULL;
   DpsGeneratorOptions options;
 
   dps_generator_options_init (&options);
   options.rows = rows;
   options.seed = seed;
-  generator = dps_generator_new (&options);
-  for (guint i = 0; i < rows; i++)
-    {
-      dps_generator_next (generator, text, NULL);
-      g_string_append_c (text, '\n');
-    }
-  stream = g_file_append_to (file, G_FILE_CREATE_NONE, NULL, &error);
+  g_assert_true (dps_test_db_write_jsonl (path, &options, NULL, &error));
   g_assert_no_error (error);
-  g_assert_true (g_output_stream_write_all (G_OUTPUT_STREAM (stream), text->str, text->len, NULL, NULL, &error));
-  g_assert_true (g_output_stream_close (G_OUTPUT_STREAM (stream), NULL, &error));
 }
 
 typedef struct {
@@ -133,48 +114,6 @@ wait_for_rows (Fixture *fixture,
   RowsWait wait = { fixture, rows };
 
   g_assert_true (dps_gui_test_wait_until (rows_stored, &wait, TIMEOUT_MS));
-}
-
-typedef struct {
-  GtkWidget  *root;
-  const char *needle;
-} LabelWait;
-
-static gboolean
-label_shown (gpointer user_data)
-{
-  LabelWait *wait = user_data;
-
-  return dps_gui_test_find_label (wait->root, wait->needle) != NULL;
-}
-
-static void
-wait_for_label (Fixture    *fixture,
-                const char *needle)
-{
-  LabelWait wait = { GTK_WIDGET (fixture->window), needle };
-
-  if (!dps_gui_test_wait_until (label_shown, &wait, TIMEOUT_MS))
-    {
-      g_autoptr(GPtrArray) labels = dps_gui_test_collect_labels (GTK_WIDGET (fixture->window));
-
-      for (guint i = 0; i < labels->len; i++)
-        g_test_message ("label: %s", gtk_label_get_text (g_ptr_array_index (labels, i)));
-      g_error ("No label with “%s” was shown", needle);
-    }
-}
-
-static gboolean
-toplevel_shown (gpointer user_data)
-{
-  return dps_gui_test_find_toplevel (GPOINTER_TO_SIZE (user_data)) != NULL;
-}
-
-static GtkWidget *
-wait_for_toplevel (GType type)
-{
-  g_assert_true (dps_gui_test_wait_until (toplevel_shown, GSIZE_TO_POINTER (type), TIMEOUT_MS));
-  return GTK_WIDGET (dps_gui_test_find_toplevel (type));
 }
 
 static DpsRunRecord *
@@ -253,7 +192,7 @@ test_follow (Fixture       *fixture,
   g_assert_false (g_action_group_get_action_enabled (pipeline, "run-now"));
   g_assert_true (gtk_widget_activate_action (window, "pipeline.follow", "s", path));
   wait_for_rows (fixture, 500);
-  wait_for_label (fixture, following);
+  dps_gui_test_wait_for_label (GTK_WIDGET (fixture->window), following);
   g_assert_true (dps_pipeline_controller_is_running (controller));
   g_assert_true (g_action_group_get_action_enabled (pipeline, "stop"));
   /* One run, the session's, which the controller lists for its view. */
@@ -301,7 +240,7 @@ test_follow (Fixture       *fixture,
   /* Schedule… shows the controller's schedule... */
   dps_pipeline_controller_set_interval_minutes (controller, 7);
   gtk_widget_activate_action (window, "win.schedule", NULL);
-  dialog = wait_for_toplevel (DPS_TYPE_SCHEDULE_DIALOG);
+  dialog = GTK_WIDGET (dps_gui_test_wait_for_toplevel (DPS_TYPE_SCHEDULE_DIALOG));
   g_assert_cmpstr (dps_schedule_dialog_get_source (DPS_SCHEDULE_DIALOG (dialog)), ==, path);
   g_assert_nonnull (dps_gui_test_find_label (dialog, name));
   g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (
@@ -329,8 +268,8 @@ test_follow (Fixture       *fixture,
   g_assert_true (dps_gui_test_wait_until (schedule_active, controller, TIMEOUT_MS));
   wait_for_rows (fixture, 1100);
   g_assert_true (dps_gui_test_wait_until (run_checked, &checked, TIMEOUT_MS));
-  wait_for_label (fixture, every);
-  wait_for_label (fixture, "next run at");
+  dps_gui_test_wait_for_label (GTK_WIDGET (fixture->window), every);
+  dps_gui_test_wait_for_label (GTK_WIDGET (fixture->window), "next run at");
   g_assert_true (g_action_group_get_action_enabled (pipeline, "stop"));
 
   /* Run Now with the schedule on is the scheduler's next run, not a
@@ -368,12 +307,12 @@ test_generate (Fixture       *fixture,
   g_settings_set_uint (fixture->settings, "generator-seed", 42);
   g_settings_set_double (fixture->settings, "generator-dirty-ratio", 0.0);
   g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "generate-sample-data", NULL);
-  dialog = wait_for_toplevel (DPS_TYPE_GENERATE_DIALOG);
+  dialog = GTK_WIDGET (dps_gui_test_wait_for_toplevel (DPS_TYPE_GENERATE_DIALOG));
   g_free (dps_gui_test_save_screenshot (dialog, "generate-dialog"));
   gtk_widget_activate_action (dialog, "generate.generate", NULL);
   dps_gui_test_drain ();
 
-  wait_for_label (fixture, "3,000 rows loaded, 0 rejected, 0 duplicates");
+  dps_gui_test_wait_for_label (GTK_WIDGET (fixture->window), "3,000 rows loaded, 0 rejected, 0 duplicates");
   wait_for_rows (fixture, 3000);
   g_assert_true (dps_gui_test_wait_until (runner_idle, fixture, TIMEOUT_MS));
   {
@@ -390,14 +329,24 @@ export_enabled (gpointer user_data)
   return g_action_group_get_action_enabled (G_ACTION_GROUP (user_data), "export-csv");
 }
 
-static gboolean
-export_ready (gpointer user_data)
+static void
+exported_cb (DpsCsvExportDialog *dialog,
+             const char         *path,
+             guint64             rows,
+             guint64            *exported)
 {
-  return gtk_widget_get_sensitive (GTK_WIDGET (user_data)) &&
-         dps_gui_test_find_label (GTK_WIDGET (user_data), "will be exported") != NULL;
+  *exported = rows;
 }
 
-/* Export CSV… writes the filtered rows on a worker. */
+static gboolean
+rows_exported (gpointer user_data)
+{
+  return *(guint64 *) user_data != G_MAXUINT64;
+}
+
+/* File ▸ Export CSV… opens the Transactions view's export dialog from
+ * any view, on the table's filtered rows; the result shows in the
+ * window. */
 static void
 test_export (Fixture       *fixture,
              gconstpointer  data)
@@ -407,22 +356,32 @@ test_export (Fixture       *fixture,
   g_autofree char *contents = NULL;
   g_auto(GStrv) lines = NULL;
   const char *paths[2] = { source, NULL };
+  GtkWidget *page = dps_window_get_page_content (fixture->window, "transactions");
   GtkWidget *dialog;
+  guint64 exported = G_MAXUINT64;
 
+  g_assert_true (DPS_IS_TRANSACTIONS_PAGE (page));
   append_lines (source, 750, 9);
   g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "import-files",
                                   g_variant_new_strv (paths, -1));
   wait_for_rows (fixture, 750);
   g_assert_true (dps_gui_test_wait_until (runner_idle, fixture, TIMEOUT_MS));
-  wait_for_label (fixture, "750 rows loaded");
+  dps_gui_test_wait_for_label (GTK_WIDGET (fixture->window), "750 rows loaded");
   g_assert_true (dps_gui_test_wait_until (export_enabled, fixture->window, TIMEOUT_MS));
+  g_assert_true (dps_gui_test_wait_until (dps_gui_test_transactions_settled, page, TIMEOUT_MS));
 
+  /* From the Dashboard: the table is not on screen. */
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "show-view", g_variant_new_string ("dashboard"));
+  g_assert_false (gtk_widget_get_mapped (page));
   g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "export-csv", NULL);
-  dialog = wait_for_toplevel (DPS_TYPE_EXPORT_DIALOG);
-  g_assert_true (dps_gui_test_wait_until (export_ready, dialog, TIMEOUT_MS));
-  g_assert_nonnull (dps_gui_test_find_label (dialog, "750 rows that match"));
-  dps_export_dialog_export_to (DPS_EXPORT_DIALOG (dialog), csv);
-  wait_for_label (fixture, "Exported 750 rows to “");
+  dialog = GTK_WIDGET (dps_gui_test_wait_for_toplevel (DPS_TYPE_CSV_EXPORT_DIALOG));
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (dialog)) == GTK_WINDOW (fixture->window));
+  g_assert_nonnull (dps_gui_test_find_label (dialog, "750 rows, as sorted in the table"));
+  g_signal_connect (dialog, "exported", G_CALLBACK (exported_cb), &exported);
+  dps_csv_export_dialog_export_to (DPS_CSV_EXPORT_DIALOG (dialog), csv);
+  g_assert_true (dps_gui_test_wait_until (rows_exported, &exported, TIMEOUT_MS));
+  g_assert_cmpuint (exported, ==, 750);
+  dps_gui_test_wait_for_label (GTK_WIDGET (fixture->window), "Exported 750 rows to “");
 
   g_assert_true (g_file_get_contents (csv, &contents, NULL, NULL));
   lines = g_strsplit (contents, "\r\n", -1);

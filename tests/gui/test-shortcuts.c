@@ -4,11 +4,14 @@
 #include <glib/gi18n.h>
 
 #include "dps-core.h"
-#include "dps-export-dialog.h"
+#include "dps-csv-export-dialog.h"
+#include "dps-filter-bar.h"
 #include "dps-gui-test.h"
 #include "dps-pipeline-page.h"
-#include "dps-quality-page.h"
 #include "dps-preferences-window.h"
+#include "dps-quality-page.h"
+#include "dps-test-db.h"
+#include "dps-transactions-page.h"
 #include "dps-window.h"
 
 #define TIMEOUT_MS 60000
@@ -18,8 +21,11 @@ static DpsWindow *window;
 static gboolean
 has_data (gpointer user_data)
 {
+  GtkWidget *table = dps_window_get_page_content (window, "transactions");
+
   return g_strcmp0 (dps_window_get_content_state (window), "views") == 0 &&
          g_action_group_get_action_enabled (G_ACTION_GROUP (window), "export-csv") &&
+         dps_transactions_page_get_model (DPS_TRANSACTIONS_PAGE (table)) != NULL &&
          g_list_model_get_n_items (dps_session_get_runs (dps_window_get_session (window))) == 0;
 }
 
@@ -28,10 +34,7 @@ static void
 set_up_window (void)
 {
   g_autofree char *db = dps_gui_test_tmp_path ("transactions.db");
-  g_autofree char *uri = g_strconcat ("sqlite://", db, NULL);
   g_autofree char *path = dps_gui_test_tmp_path ("small.jsonl");
-  g_autoptr(GString) text = g_string_new (NULL);
-  g_autoptr(DpsGenerator) generator = NULL;
   g_autoptr(GError) error = NULL;
   DpsGeneratorOptions options;
   const char *paths[] = { path, NULL };
@@ -39,17 +42,10 @@ set_up_window (void)
   dps_generator_options_init (&options);
   options.rows = 300;
   options.dirty_ratio = 0.05;
-  generator = dps_generator_new (&options);
-  for (guint i = 0; i < options.rows; i++)
-    {
-      dps_generator_next (generator, text, NULL);
-      g_string_append_c (text, '\n');
-    }
-  g_assert_true (g_file_set_contents (path, text->str, (gssize) text->len, &error));
+  g_assert_true (dps_test_db_write_jsonl (path, &options, NULL, &error));
+  g_assert_no_error (error);
 
-  window = g_object_ref_sink (dps_window_new (ADW_APPLICATION (dps_gui_test_get_application ())));
-  dps_window_open_database (window, uri, TRUE, FALSE);
-  dps_gui_test_show_window (GTK_WINDOW (window));
+  window = dps_gui_test_open_window (db);
   g_action_group_activate_action (G_ACTION_GROUP (window), "import-files", g_variant_new_strv (paths, -1));
   g_assert_true (dps_gui_test_wait_until (has_data, NULL, TIMEOUT_MS));
 }
@@ -251,18 +247,12 @@ press (const char *accel)
   dps_gui_test_drain ();
 }
 
-static gboolean
-toplevel_shown (gpointer user_data)
-{
-  return dps_gui_test_find_toplevel (GPOINTER_TO_SIZE (user_data)) != NULL;
-}
-
 static void
 assert_opens (const char *accel,
               GType       type)
 {
   press (accel);
-  g_assert_true (dps_gui_test_wait_until (toplevel_shown, GSIZE_TO_POINTER (type), TIMEOUT_MS));
+  dps_gui_test_wait_for_toplevel (type);
   dps_gui_test_close_other_toplevels (GTK_WINDOW (window));
   g_assert_null (dps_gui_test_find_toplevel (type));
 }
@@ -280,7 +270,8 @@ test_shortcut_effects (void)
 {
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
   DpsSession *session = dps_window_get_session (window);
-  GtkSearchBar *search_bar;
+  GtkWidget *filter_bar;
+  GtkWidget *entry;
   GtkWidget *focus;
   guint generation;
   const char * const views[] = { "transactions", "quality", "pipeline", "dashboard" };
@@ -299,15 +290,17 @@ test_shortcut_effects (void)
       }
     }
 
-  /* Ctrl+F opens the filter and puts the cursor in it; typing filters. */
-  search_bar = GTK_SEARCH_BAR (dps_gui_test_find_widget (GTK_WIDGET (window), GTK_TYPE_SEARCH_BAR));
-  g_assert_false (gtk_search_bar_get_search_mode (search_bar));
+  /* Ctrl+F puts the cursor in the filter bar's search; typing filters. */
+  filter_bar = dps_gui_test_find_widget (GTK_WIDGET (window), DPS_TYPE_FILTER_BAR);
+  g_assert_nonnull (filter_bar);
+  g_assert_true (gtk_widget_get_mapped (filter_bar));
   press ("<Control>f");
-  g_assert_true (gtk_search_bar_get_search_mode (search_bar));
   focus = gtk_window_get_focus (GTK_WINDOW (window));
   g_assert_nonnull (focus);
-  g_assert_true (gtk_widget_get_ancestor (focus, GTK_TYPE_SEARCH_ENTRY) != NULL);
-  gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_ancestor (focus, GTK_TYPE_SEARCH_ENTRY)), "Fnac");
+  entry = gtk_widget_get_ancestor (focus, GTK_TYPE_SEARCH_ENTRY);
+  g_assert_nonnull (entry);
+  g_assert_true (gtk_widget_is_ancestor (entry, filter_bar));
+  gtk_editable_set_text (GTK_EDITABLE (entry), "Fnac");
   {
     DpsFilter *filter = dps_session_get_filter (session);
     gboolean searched = FALSE;
@@ -327,7 +320,7 @@ test_shortcut_effects (void)
   g_assert_cmpuint (dps_session_get_generation (session), >, generation);
 
   assert_opens ("<Control>o", GTK_TYPE_FILE_CHOOSER_DIALOG);
-  assert_opens ("<Control>e", DPS_TYPE_EXPORT_DIALOG);
+  assert_opens ("<Control>e", DPS_TYPE_CSV_EXPORT_DIALOG);
   assert_opens ("<Control>question", GTK_TYPE_SHORTCUTS_WINDOW);
   assert_opens ("<Control>comma", DPS_TYPE_PREFERENCES_WINDOW);
 }

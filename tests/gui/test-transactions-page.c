@@ -4,9 +4,9 @@
 #include <sqlite3.h>
 #include <string.h>
 
-#include "dps-display-format.h"
 #include "dps-filter-bar.h"
-#include "dps-transactions-test.h"
+#include "dps-format.h"
+#include "dps-gui-test.h"
 #include "dps-test-db.h"
 #include "dps-transactions-page.h"
 
@@ -32,10 +32,10 @@ static void
 wait_page (Fixture *f)
 {
   /* A filter change reaches the page at once; its readers answer later. */
-  dps_tx_test_drain (20);
-  dps_tx_test_wait_until (!dps_transactions_page_is_busy (f->page));
-  dps_tx_test_drain (20);
-  dps_tx_test_wait_until (!dps_transactions_page_is_busy (f->page));
+  dps_gui_test_run_for (20);
+  dps_gui_test_await (!dps_transactions_page_is_busy (f->page));
+  dps_gui_test_run_for (20);
+  dps_gui_test_await (!dps_transactions_page_is_busy (f->page));
 }
 
 static void
@@ -51,7 +51,7 @@ fixture_set_up (Fixture       *f,
   g_assert_no_error (error);
   g_assert_cmpint (sqlite3_open_v2 (f->path, &f->db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
 
-  f->session = dps_tx_test_open_session (f->path);
+  f->session = dps_gui_test_open_session_at (f->path);
   f->window = gtk_window_new ();
   gtk_window_set_default_size (GTK_WINDOW (f->window), 1200, 800);
   box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
@@ -70,7 +70,7 @@ fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
   gtk_window_destroy (GTK_WINDOW (f->window));
-  dps_tx_test_drain (50);
+  dps_gui_test_run_for (50);
   g_clear_object (&f->session);
   sqlite3_close (f->db);
   g_clear_object (&f->repository);
@@ -134,7 +134,7 @@ check_figures (Fixture    *f,
   DpsKpis shown, expected;
   g_autoptr(GError) error = NULL;
   gint64 count = sql_count (f, where, text);
-  g_autofree char *count_text = dps_display_format_count ((guint64) count);
+  g_autofree char *count_text = dps_format_count ((gint64) count);
   g_autofree char *label = g_strdup_printf (count == 1 ? "%s transaction" : "%s transactions", count_text);
   g_autofree char *total = NULL;
   g_autofree char *approved = NULL;
@@ -154,9 +154,9 @@ check_figures (Fixture    *f,
   g_assert_cmpint (shown.rejected, ==, expected.rejected);
 
   g_assert_cmpstr (label_text (f, "count_value"), ==, count_text);
-  total = dps_display_format_amount (expected.total.amount_cents, "EUR");
+  total = dps_format_amount (expected.total.amount_cents);
   g_assert_cmpstr (label_text (f, "total_value"), ==, total);
-  approved = dps_display_format_count ((guint64) expected.total.approved_count);
+  approved = dps_format_count ((gint64) expected.total.approved_count);
   g_assert_cmpstr (label_text (f, "approved_value"), ==, approved);
 }
 
@@ -219,7 +219,7 @@ test_search_entry (Fixture       *f,
   gtk_editable_set_text (GTK_EDITABLE (entry), "fnac");
   /* Not yet: the delay runs. */
   g_assert_null (dps_filter_get_search (dps_session_get_filter (f->session)));
-  dps_tx_test_wait_until (dps_filter_get_search (dps_session_get_filter (f->session)) != NULL);
+  dps_gui_test_await (dps_filter_get_search (dps_session_get_filter (f->session)) != NULL);
   g_assert_cmpstr (dps_filter_get_search (dps_session_get_filter (f->session)), ==, "fnac");
   wait_page (f);
   check_figures (f, "instr(lower(merchant), 'fnac') > 0", NULL);
@@ -351,7 +351,7 @@ test_sort_header (Fixture       *f,
     gint64 min = 0;
     sqlite3_stmt *stmt;
 
-    dps_tx_test_wait_until (dps_transaction_item_is_loaded (first));
+    dps_gui_test_await (dps_transaction_item_is_loaded (first));
     g_assert_cmpint (sqlite3_prepare_v2 (f->db, "SELECT min(amount_cents) FROM transactions", -1, &stmt, NULL), ==, SQLITE_OK);
     g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
     min = sqlite3_column_int64 (stmt, 0);
@@ -406,10 +406,10 @@ test_copy (Fixture       *f,
     {
       g_clear_pointer (&text, g_free);
       gdk_clipboard_read_text_async (clipboard, NULL, clipboard_read_cb, &text);
-      dps_tx_test_wait_until (text != NULL);
+      dps_gui_test_await (text != NULL);
       if (strcmp (text, "before") != 0)
         break;
-      dps_tx_test_drain (20);
+      dps_gui_test_run_for (20);
     }
 
   lines = g_strsplit (text, "\n", -1);
@@ -435,9 +435,9 @@ test_copy (Fixture       *f,
 
   /* The second copied row is the item at position 4. */
   item = g_list_model_get_item (G_LIST_MODEL (model), 4);
-  dps_tx_test_wait_until (dps_transaction_item_is_loaded (item));
+  dps_gui_test_await (dps_transaction_item_is_loaded (item));
   cells = g_strsplit (lines[2], "\t", -1);
-  amount = dps_display_format_amount (dps_transaction_item_get_row (item)->tx.amount_cents, "EUR");
+  amount = dps_format_amount (dps_transaction_item_get_row (item)->tx.amount_cents);
   g_assert_cmpstr (cells[amount_column], ==, amount);
 }
 
@@ -452,7 +452,7 @@ test_refresh (Fixture       *f,
   g_autoptr(GError) error = NULL;
   gint64 id;
 
-  dps_tx_test_wait_until (dps_transaction_item_is_loaded (selected));
+  dps_gui_test_await (dps_transaction_item_is_loaded (selected));
   id = dps_transaction_item_get_row (selected)->row_id;
   gtk_selection_model_select_item (selection, 5, TRUE);
 
@@ -472,7 +472,7 @@ test_refresh (Fixture       *f,
     g_autoptr(DpsTransactionItem) moved = g_list_model_get_item (G_LIST_MODEL (model), 6);
     g_autoptr(DpsTransactionItem) top = g_list_model_get_item (G_LIST_MODEL (model), 0);
 
-    dps_tx_test_wait_until (dps_transaction_item_is_loaded (moved) && dps_transaction_item_is_loaded (top));
+    dps_gui_test_await (dps_transaction_item_is_loaded (moved) && dps_transaction_item_is_loaded (top));
     g_assert_cmpint (dps_transaction_item_get_row (moved)->row_id, ==, id);
     g_assert_cmpint (dps_transaction_item_get_row (top)->tx.amount_cents, ==, 4200);
   }
@@ -512,7 +512,7 @@ test_column_layout (Fixture       *f,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "columns.currency", NULL));
   /* Dragging a header: the last column first. */
   gtk_column_view_insert_column (view, 0, last);
-  dps_tx_test_drain (500);
+  dps_gui_test_run_for (500);
 
   hidden = g_settings_get_strv (settings, "hidden-columns");
   g_assert_true (g_strv_contains ((const char * const *) hidden, "merchant"));
@@ -546,7 +546,7 @@ test_column_layout (Fixture       *f,
   g_object_unref (page);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "transactions.reset-columns", NULL));
-  dps_tx_test_drain (400);
+  dps_gui_test_run_for (400);
   g_clear_pointer (&hidden, g_strfreev);
   {
     g_autoptr(GVariant) user_value = g_settings_get_user_value (settings, "hidden-columns");
@@ -567,7 +567,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  dps_tx_test_init (&argc, &argv);
+  dps_gui_test_init (&argc, &argv);
 
   g_test_add ("/dps/transactions-page/filter-actions", Fixture, NULL, fixture_set_up,
               test_filter_actions, fixture_tear_down);

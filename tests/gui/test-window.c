@@ -5,10 +5,14 @@
 #include <glib/gstdio.h>
 
 #include "dps-core.h"
+#include "dps-dashboard-page.h"
 #include "dps-dialogs.h"
+#include "dps-filter-bar.h"
 #include "dps-format.h"
 #include "dps-gui-test.h"
 #include "dps-run-progress.h"
+#include "dps-test-db.h"
+#include "dps-transactions-page.h"
 #include "dps-window.h"
 
 #define TIMEOUT_MS 120000
@@ -19,24 +23,13 @@ typedef struct {
   char      *uri;
 } Fixture;
 
-static gboolean
-left_loading (gpointer user_data)
-{
-  return g_strcmp0 (dps_window_get_content_state (user_data), "loading") != 0;
-}
-
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  GApplication *application = dps_gui_test_get_application ();
-
   fixture->db_path = dps_gui_test_tmp_path ("transactions.db");
-  fixture->uri = g_strconcat ("sqlite://", fixture->db_path, NULL);
-  fixture->window = g_object_ref_sink (dps_window_new (ADW_APPLICATION (application)));
-  dps_window_open_database (fixture->window, fixture->uri, TRUE, FALSE);
-  dps_gui_test_show_window (GTK_WINDOW (fixture->window));
-  g_assert_true (dps_gui_test_wait_until (left_loading, fixture->window, TIMEOUT_MS));
+  fixture->uri = dps_test_db_uri (fixture->db_path);
+  fixture->window = dps_gui_test_open_window (fixture->db_path);
 }
 
 static void
@@ -60,9 +53,6 @@ generate_file (const char           *name,
                DpsGeneratorManifest *manifest)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(DpsGenerator) generator = NULL;
-  g_autoptr(GFile) file = NULL;
-  g_autoptr(GFileOutputStream) stream = NULL;
   DpsGeneratorOptions options;
   char *path = dps_gui_test_tmp_path (name);
 
@@ -70,15 +60,8 @@ generate_file (const char           *name,
   options.rows = rows;
   options.dirty_ratio = dirty;
   options.seed = seed;
-  generator = dps_generator_new (&options);
-  file = g_file_new_for_path (path);
-  stream = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_NONE, NULL, &error);
+  g_assert_true (dps_test_db_write_jsonl (path, &options, manifest, &error));
   g_assert_no_error (error);
-  g_assert_true (dps_generator_write (generator, G_OUTPUT_STREAM (stream), 0, NULL, NULL, NULL, &error));
-  g_assert_no_error (error);
-  g_assert_true (g_output_stream_close (G_OUTPUT_STREAM (stream), NULL, &error));
-  if (manifest != NULL)
-    *manifest = *dps_generator_get_manifest (generator);
   return path;
 }
 
@@ -88,36 +71,6 @@ import_paths (Fixture            *fixture,
 {
   g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "import-files",
                                   g_variant_new_strv (paths, -1));
-}
-
-typedef struct {
-  GtkWidget  *root;
-  const char *needle;
-} LabelWait;
-
-static gboolean
-label_shown (gpointer user_data)
-{
-  LabelWait *wait = user_data;
-
-  return dps_gui_test_find_label (wait->root, wait->needle) != NULL;
-}
-
-static GtkLabel *
-wait_for_label (Fixture    *fixture,
-                const char *needle)
-{
-  LabelWait wait = { GTK_WIDGET (fixture->window), needle };
-
-  if (!dps_gui_test_wait_until (label_shown, &wait, TIMEOUT_MS))
-    {
-      g_autoptr(GPtrArray) labels = dps_gui_test_collect_labels (GTK_WIDGET (fixture->window));
-
-      for (guint i = 0; i < labels->len; i++)
-        g_test_message ("label: %s", gtk_label_get_text (g_ptr_array_index (labels, i)));
-      g_error ("No label with “%s” was shown", needle);
-    }
-  return dps_gui_test_find_label (GTK_WIDGET (fixture->window), needle);
 }
 
 static gboolean
@@ -205,6 +158,13 @@ test_import (Fixture       *fixture,
   const char *paths[2] = { NULL, NULL };
 
   g_assert_cmpstr (dps_window_get_content_state (fixture->window), ==, "empty");
+  /* The views and their filter wait behind the empty state. */
+  g_assert_true (DPS_IS_DASHBOARD_PAGE (dps_window_get_page_content (fixture->window, "dashboard")));
+  g_assert_true (DPS_IS_TRANSACTIONS_PAGE (dps_window_get_page_content (fixture->window, "transactions")));
+  g_assert_false (gtk_widget_get_mapped (dps_window_get_page_content (fixture->window, "dashboard")));
+  g_assert_false (gtk_widget_get_mapped (dps_gui_test_find_widget (GTK_WIDGET (fixture->window),
+                                                                   DPS_TYPE_FILTER_BAR)));
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (fixture->window), "filter"));
   g_assert_nonnull (dps_gui_test_find_label (GTK_WIDGET (fixture->window), "No Transactions Yet"));
   g_assert_nonnull (dps_gui_test_find_label (GTK_WIDGET (fixture->window), "Import JSONL…"));
   g_assert_nonnull (dps_gui_test_find_label (GTK_WIDGET (fixture->window), "Generate Sample Data…"));
@@ -222,10 +182,13 @@ test_import (Fixture       *fixture,
 
   summary = expected_summary ((gint64) manifest.valid, (gint64) manifest.rejects,
                               (gint64) manifest.duplicates);
-  toast_label = wait_for_label (fixture, "rows loaded");
+  toast_label = dps_gui_test_wait_for_label (GTK_WIDGET (fixture->window), "rows loaded");
   g_assert_cmpstr (gtk_label_get_text (toast_label), ==, summary);
   g_assert_true (dps_gui_test_wait_until (no_job_running, fixture, TIMEOUT_MS));
   g_assert_true (dps_gui_test_wait_until (is_views, fixture->window, TIMEOUT_MS));
+  g_assert_true (gtk_widget_get_mapped (dps_gui_test_find_widget (GTK_WIDGET (fixture->window),
+                                                                  DPS_TYPE_FILTER_BAR)));
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (fixture->window), "filter"));
 
   repository = open_repository (fixture);
   g_assert_true (dps_repository_get_info (repository, &info, &error));
@@ -276,7 +239,7 @@ test_open (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
 
   g_application_open (dps_gui_test_get_application (), &file, 1, "");
-  g_assert_cmpstr (gtk_label_get_text (wait_for_label (fixture, "rows loaded")), ==, summary);
+  g_assert_cmpstr (gtk_label_get_text (dps_gui_test_wait_for_label (GTK_WIDGET (fixture->window), "rows loaded")), ==, summary);
   g_assert_true (dps_gui_test_wait_until (no_job_running, fixture, TIMEOUT_MS));
   /* No rejects: no button to them. */
   g_assert_null (dps_gui_test_find_label (GTK_WIDGET (fixture->window), "See Rejects"));
@@ -337,7 +300,7 @@ test_cancel (Fixture       *fixture,
   g_free (dps_gui_test_save_screenshot (GTK_WIDGET (fixture->window), "window-importing"));
 
   g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "cancel-jobs", NULL);
-  wait_for_label (fixture, "Cancelled:");
+  dps_gui_test_wait_for_label (GTK_WIDGET (fixture->window), "Cancelled:");
   g_assert_true (dps_gui_test_wait_until (no_job_running, fixture, TIMEOUT_MS));
 
   repository = open_repository (fixture);
@@ -360,6 +323,80 @@ test_cancel (Fixture       *fixture,
 
   g_settings_reset (settings, "batch-size");
   g_settings_reset (settings, "batch-interval-ms");
+}
+
+/* A click on a chart of the Dashboard filters every view: the filter
+ * bar shows it as a chip, the table lists only those rows, and the
+ * chip's button takes it back. */
+static void
+test_cross_filter (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autofree char *path = generate_file ("cross.jsonl", 3000, 0.0, 21, NULL);
+  const char *paths[2] = { path, NULL };
+  DpsDashboardPage *dashboard = DPS_DASHBOARD_PAGE (dps_window_get_page_content (fixture->window, "dashboard"));
+  DpsTransactionsPage *table = DPS_TRANSACTIONS_PAGE (dps_window_get_page_content (fixture->window, "transactions"));
+  DpsFilter *filter = dps_session_get_filter (dps_window_get_session (fixture->window));
+  g_autoptr(DpsRepository) repository = NULL;
+  g_autoptr(DpsFilter) expected = dps_filter_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *chip = NULL;
+  DpsChart *chart;
+  DpsChartSeries *series;
+  GtkLabel *chip_label;
+  GtkWidget *button;
+  guint64 count = 0;
+
+  import_paths (fixture, paths);
+  g_assert_true (dps_gui_test_wait_until (no_job_running, fixture, TIMEOUT_MS));
+  g_assert_true (dps_gui_test_wait_until (is_views, fixture->window, TIMEOUT_MS));
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "show-view", g_variant_new_string ("dashboard"));
+  g_assert_true (dps_gui_test_wait_until (dps_gui_test_dashboard_settled, dashboard, TIMEOUT_MS));
+
+  chart = dps_dashboard_page_get_chart (dashboard, DPS_DASHBOARD_CHART_CATEGORY);
+  series = dps_chart_get_series (chart);
+  g_assert_nonnull (series);
+  g_assert_cmpuint (dps_chart_series_get_n_items (series), >, 1);
+  dps_chart_activate_item (chart, 0);
+  g_assert_cmpstr (dps_filter_get_categories (filter)[0], ==, dps_chart_series_get_key (series, 0));
+  chip = g_strdup_printf ("Category: %s", dps_chart_series_get_label (series, 0));
+  chip_label = dps_gui_test_wait_for_label (GTK_WIDGET (fixture->window), chip);
+  g_assert_cmpstr (gtk_label_get_text (chip_label), ==, chip);
+
+  /* The table, out of sight, follows the same filter. */
+  dps_filter_add_value (expected, "category", dps_chart_series_get_key (series, 0));
+  repository = open_repository (fixture);
+  g_assert_true (dps_repository_count_rows (repository, expected, &count, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count, <, 3000);
+  g_assert_true (dps_gui_test_wait_until (dps_gui_test_transactions_settled, table, TIMEOUT_MS));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (dps_transactions_page_get_model (table))), ==, count);
+  g_assert_true (dps_gui_test_wait_until (dps_gui_test_dashboard_settled, dashboard, TIMEOUT_MS));
+  g_assert_cmpint (dps_dashboard_data_get_kpis (dps_dashboard_page_get_data (dashboard))->total.count, ==, (gint64) count);
+
+  /* A heatmap cell adds two chips, weekday and hour. */
+  chart = dps_dashboard_page_get_chart (dashboard, DPS_DASHBOARD_CHART_HEATMAP);
+  series = dps_chart_get_series (chart);
+  for (guint i = 0; i < dps_chart_series_get_n_items (series); i++)
+    if (dps_chart_series_get_value (series, i) > 0)
+      {
+        dps_chart_activate_item (chart, i);
+        break;
+      }
+  g_assert_cmpuint (dps_filter_get_weekdays (filter), !=, 0);
+  g_assert_cmpuint (dps_filter_get_hours (filter), !=, 0);
+  dps_gui_test_wait_for_label (GTK_WIDGET (fixture->window), "Weekday: ");
+  dps_gui_test_wait_for_label (GTK_WIDGET (fixture->window), "Hour: ");
+
+  /* The chip's button removes its value. */
+  button = gtk_widget_get_ancestor (GTK_WIDGET (dps_gui_test_wait_for_label (GTK_WIDGET (fixture->window), chip)), GTK_TYPE_BUTTON);
+  g_assert_nonnull (button);
+  g_signal_emit_by_name (button, "clicked");
+  dps_gui_test_drain ();
+  g_assert_null (dps_filter_get_categories (filter));
+  g_assert_null (dps_gui_test_find_label (GTK_WIDGET (fixture->window), chip));
+  g_free (dps_gui_test_save_screenshot (GTK_WIDGET (fixture->window), "window-cross-filter"));
+  dps_filter_clear (filter);
 }
 
 static void
@@ -417,6 +454,7 @@ main (int   argc,
 
   g_test_add ("/dps/gui/window/import", Fixture, NULL, fixture_set_up, test_import, fixture_tear_down);
   g_test_add ("/dps/gui/window/open", Fixture, NULL, fixture_set_up, test_open, fixture_tear_down);
+  g_test_add ("/dps/gui/window/cross-filter", Fixture, NULL, fixture_set_up, test_cross_filter, fixture_tear_down);
   g_test_add ("/dps/gui/window/cancel", Fixture, NULL, fixture_set_up, test_cancel, fixture_tear_down);
   g_test_add ("/dps/gui/window/unreadable", Fixture, NULL, fixture_set_up, test_unreadable, fixture_tear_down);
   return g_test_run ();

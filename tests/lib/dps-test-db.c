@@ -22,6 +22,61 @@ flush_batch (DpsRepository  *repository,
   return ok;
 }
 
+gboolean
+dps_test_db_load (DpsRepository  *repository,
+                  const char     *source_name,
+                  guint64         rows,
+                  guint64         seed,
+                  gint64          start,
+                  guint           days,
+                  double          dirty_ratio,
+                  GError        **error)
+{
+  g_autoptr(DpsGenerator) generator = NULL;
+  g_autoptr(DpsRecordParser) parser = dps_record_parser_new ();
+  g_autoptr(DpsBatch) batch = dps_batch_new ();
+  g_autoptr(GString) line = g_string_new (NULL);
+  DpsGeneratorOptions options;
+  guint32 source_id;
+  gint64 offset = 0;
+
+  g_return_val_if_fail (DPS_IS_REPOSITORY (repository), FALSE);
+  g_return_val_if_fail (source_name != NULL, FALSE);
+
+  if (!dps_repository_ensure_source (repository, source_name, &source_id, error))
+    return FALSE;
+
+  dps_generator_options_init (&options);
+  options.seed = seed;
+  options.rows = rows;
+  options.start = start;
+  options.days = days;
+  options.dirty_ratio = dirty_ratio;
+  generator = dps_generator_new (&options);
+
+  for (guint64 i = 0; i < rows; i++)
+    {
+      DpsTransaction tx = { 0 };
+      DpsReject reject = { 0 };
+      DpsPosition position = { source_id, -1, offset, (gint64) i + 1 };
+
+      g_string_truncate (line, 0);
+      dps_generator_next (generator, line, NULL);
+      if (dps_record_parser_parse (parser, line->str, line->len, line->len, &tx, &reject))
+        dps_batch_take_row (batch, &tx, &position);
+      else
+        {
+          reject.position = position;
+          dps_batch_take_reject (batch, &reject);
+        }
+      offset += (gint64) line->len + 1;
+      if (dps_batch_get_n_rows (batch) + dps_batch_get_n_rejects (batch) >= BATCH_ROWS &&
+          !flush_batch (repository, batch, error))
+        return FALSE;
+    }
+  return flush_batch (repository, batch, error);
+}
+
 DpsRepository *
 dps_test_db_create (const char  *path,
                     guint64      rows,
@@ -34,52 +89,41 @@ dps_test_db_create (const char  *path,
   g_autofree char *wal = g_strconcat (path, "-wal", NULL);
   g_autofree char *shm = g_strconcat (path, "-shm", NULL);
   g_autoptr(DpsRepository) repository = NULL;
-  g_autoptr(DpsGenerator) generator = NULL;
-  g_autoptr(DpsRecordParser) parser = dps_record_parser_new ();
-  g_autoptr(DpsBatch) batch = dps_batch_new ();
-  g_autoptr(GString) line = g_string_new (NULL);
-  DpsGeneratorOptions options;
-  guint32 source_id;
 
   g_unlink (path);
   g_unlink (wal);
   g_unlink (shm);
   repository = dps_repository_open (uri, DPS_REPOSITORY_FLAGS_CREATE, NULL, error);
   if (repository == NULL ||
-      !dps_repository_ensure_source (repository, "test:generator", &source_id, error))
-    return NULL;
-
-  dps_generator_options_init (&options);
-  options.seed = seed;
-  options.rows = rows;
-  options.start = start;
-  options.days = days;
-  generator = dps_generator_new (&options);
-
-  for (guint64 i = 0; i < rows; i++)
-    {
-      DpsTransaction tx = { 0 };
-      DpsReject reject = { 0 };
-      DpsPosition position = DPS_POSITION_INIT;
-
-      g_string_truncate (line, 0);
-      dps_generator_next (generator, line, NULL);
-      if (!dps_record_parser_parse (parser, line->str, line->len, line->len, &tx, &reject))
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                       "generated line %" G_GUINT64_FORMAT " rejected: %s", i, reject.detail);
-          dps_reject_clear (&reject);
-          return NULL;
-        }
-      position.source_id = source_id;
-      position.line = (gint64) i + 1;
-      dps_batch_take_row (batch, &tx, &position);
-      if (dps_batch_get_n_rows (batch) >= BATCH_ROWS && !flush_batch (repository, batch, error))
-        return NULL;
-    }
-  if (!flush_batch (repository, batch, error))
+      !dps_test_db_load (repository, "test:generator", rows, seed, start, days, 0.0, error))
     return NULL;
   return g_steal_pointer (&repository);
+}
+
+gboolean
+dps_test_db_write_jsonl (const char                 *path,
+                         const DpsGeneratorOptions  *options,
+                         DpsGeneratorManifest       *manifest,
+                         GError                    **error)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GFileOutputStream) stream = NULL;
+  g_autoptr(DpsGenerator) generator = NULL;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (options != NULL && options->rows > 0, FALSE);
+
+  file = g_file_new_for_path (path);
+  stream = g_file_append_to (file, G_FILE_CREATE_NONE, NULL, error);
+  if (stream == NULL)
+    return FALSE;
+  generator = dps_generator_new (options);
+  if (!dps_generator_write (generator, G_OUTPUT_STREAM (stream), 0, NULL, NULL, NULL, error) ||
+      !g_output_stream_close (G_OUTPUT_STREAM (stream), NULL, error))
+    return FALSE;
+  if (manifest != NULL)
+    *manifest = *dps_generator_get_manifest (generator);
+  return TRUE;
 }
 
 gboolean

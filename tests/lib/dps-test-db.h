@@ -18,6 +18,25 @@ DpsRepository *dps_test_db_create        (const char  *path,
                                           gint64       start,
                                           guint        days,
                                           GError     **error);
+/* Adds @rows generated lines of seed @seed over @days days from @start
+ * to @repository as an import of the source @source_name would, file
+ * positions included: with @dirty_ratio of the lines faulty, the rows,
+ * the rejects and the duplicates. */
+gboolean       dps_test_db_load          (DpsRepository *repository,
+                                          const char    *source_name,
+                                          guint64        rows,
+                                          guint64        seed,
+                                          gint64         start,
+                                          guint          days,
+                                          double         dirty_ratio,
+                                          GError       **error);
+/* Appends the lines of a generator made with @options (a number of
+ * rows, not 0) to the file at @path, created when missing: a JSON Lines
+ * file to import. What the lines hold goes to @manifest unless NULL. */
+gboolean       dps_test_db_write_jsonl   (const char                *path,
+                                          const DpsGeneratorOptions *options,
+                                          DpsGeneratorManifest      *manifest,
+                                          GError                   **error);
 /* Stores one more row built from @json (a record line). */
 gboolean       dps_test_db_insert_line   (DpsRepository *repository,
                                           const char    *json,
