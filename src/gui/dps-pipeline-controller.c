@@ -6,6 +6,9 @@
 #include <glib/gi18n.h>
 
 #include "dps-format.h"
+#if HAVE_KAFKA
+#include "dps-kafka-settings.h"
+#endif
 #include "dps-pipeline-controller.h"
 #include "dps-quality-checks.h"
 
@@ -60,6 +63,8 @@ enum {
 
 /* Object data on the engines of Run Now: they end once idle. */
 #define RUN_ONCE_KEY "dps-pipeline-run-once"
+/* Object data on the Kafka sources it made: the topic, for people. */
+#define KAFKA_TOPIC_KEY "dps-pipeline-kafka-topic"
 
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
@@ -164,6 +169,14 @@ append_progress (GString   *text,
           g_string_append (text, " · ");
           g_string_append_printf (text, _("%s rows/s"), rate);
         }
+      else if (m.state == DPS_ENGINE_STATE_WAITING &&
+               g_strcmp0 (dps_source_get_kind (dps_engine_get_source (engine)), "kafka") == 0 &&
+               m.waiting_reason[0] != '\0')
+        {
+          /* A broker down, a group forming: the source knows best. */
+          g_string_append (text, " · ");
+          g_string_append (text, m.waiting_reason);
+        }
       else if (m.state == DPS_ENGINE_STATE_WAITING)
         {
           g_string_append (text, " · ");
@@ -214,6 +227,10 @@ describe (DpsPipelineController *self)
       if (g_strcmp0 (dps_source_get_kind (source), "generator") == 0)
         /* TRANSLATORS: what the pipeline status bar says while the generator runs */
         g_string_append (text, _("The live generator"));
+      else if (g_object_get_data (G_OBJECT (source), KAFKA_TOPIC_KEY) != NULL)
+        /* TRANSLATORS: %s is a Kafka topic */
+        g_string_append_printf (text, _("Consuming the Kafka topic “%s”"),
+                                (const char *) g_object_get_data (G_OBJECT (source), KAFKA_TOPIC_KEY));
       else if (g_object_get_data (G_OBJECT (engine), RUN_ONCE_KEY) != NULL)
         /* TRANSLATORS: %s is a file or folder name */
         g_string_append_printf (text, _("Running the pipeline on “%s”"), name);
@@ -767,6 +784,7 @@ dps_pipeline_controller_dispose (GObject *object)
   g_clear_pointer (&self->engines, g_ptr_array_unref);
   if (self->session != NULL)
     {
+      g_settings_unbind (self->session, "pg-refresh-interval");
       g_object_remove_weak_pointer (G_OBJECT (self->session), (gpointer *) &self->session);
       self->session = NULL;
     }
@@ -802,6 +820,11 @@ dps_pipeline_controller_constructed (GObject *object)
                     G_CALLBACK (schedule_setting_changed_cb), self);
   g_signal_connect (self->settings, "changed::schedule-source-path",
                     G_CALLBACK (schedule_setting_changed_cb), self);
+
+  /* Every connection of the session refreshes PostgreSQL's summary as
+   * often as the settings say. */
+  g_settings_bind (self->settings, "pg-refresh-interval-seconds",
+                   self->session, "pg-refresh-interval", G_SETTINGS_BIND_GET);
 
   g_signal_connect_object (self->session, "notify::uri",
                            G_CALLBACK (session_uri_changed_cb), self, 0);
@@ -1042,6 +1065,76 @@ dps_pipeline_controller_start_generator_async (DpsPipelineController *self,
 
   source = dps_generator_source_new (&options, rate);
   start_source (self, task, source, FALSE);
+}
+
+#if HAVE_KAFKA
+/* Is the topic read now, in the same group, by a run of the session? */
+static gboolean
+kafka_is_busy (DpsPipelineController *self,
+               const char            *source_key)
+{
+  GListModel *runs = dps_session_get_runs (self->session);
+  guint n = g_list_model_get_n_items (runs);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(DpsEngine) engine = g_list_model_get_item (runs, i);
+      DpsSource *source = dps_engine_get_source (engine);
+
+      if (DPS_IS_KAFKA_SOURCE (source) &&
+          g_strcmp0 (dps_kafka_source_get_source_key (source), source_key) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+#endif
+
+void
+dps_pipeline_controller_consume_kafka_async (DpsPipelineController *self,
+                                             GCancellable          *cancellable,
+                                             GAsyncReadyCallback    callback,
+                                             gpointer               user_data)
+{
+  g_autoptr(GTask) task = NULL;
+#if HAVE_KAFKA
+  g_autoptr(DpsKafkaSettings) kafka = NULL;
+  g_autoptr(DpsSource) source = NULL;
+  g_autoptr(GError) error = NULL;
+  DpsEngineOptions options;
+#endif
+
+  g_return_if_fail (DPS_IS_PIPELINE_CONTROLLER (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, dps_pipeline_controller_consume_kafka_async);
+  if (!check_can_start (self, task))
+    return;
+
+#if HAVE_KAFKA
+  kafka = dps_kafka_settings_load (self->settings, &error);
+  if (kafka == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  dps_pipeline_controller_get_engine_options (self, &options);
+  source = dps_kafka_source_new (kafka->brokers, kafka->topic, kafka->group, kafka->properties,
+                                 options.max_line_length);
+  if (kafka_is_busy (self, dps_kafka_source_get_source_key (source)))
+    {
+      /* TRANSLATORS: a Kafka topic and consumer group, like "“transactions” (group dps)" */
+      g_task_return_new_error (task, DPS_ENGINE_ERROR, DPS_ENGINE_ERROR_BUSY,
+                               _("“%s” (group %s) is already being consumed"), kafka->topic, kafka->group);
+      return;
+    }
+  g_object_set_data_full (G_OBJECT (source), KAFKA_TOPIC_KEY, g_strdup (kafka->topic), g_free);
+  /* Followed until stopped: the topic has no end. */
+  start_source (self, task, source, FALSE);
+#else
+  g_task_return_new_error (task, DPS_SOURCE_ERROR, DPS_SOURCE_ERROR_INVALID,
+                           _("This version was built without Kafka support"));
+#endif
 }
 
 void

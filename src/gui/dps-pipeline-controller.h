@@ -20,11 +20,12 @@ G_DECLARE_FINAL_TYPE (DpsPipelineController, dps_pipeline_controller, DPS, PIPEL
 /* What starts and stops the pipeline for the GUI, whichever control the
  * person used (the window's Pipeline menu and status bar, the Pipeline
  * view's buttons, the Schedule dialog): runs of a followed file or
- * folder and of the live generator through the session, the scheduled
- * runs of the GSettings schedule ("schedule-mode",
+ * folder, of a Kafka topic and of the live generator through the
+ * session, the scheduled runs of the GSettings schedule ("schedule-mode",
  * "schedule-interval-minutes", "schedule-source-path"; it owns the one
  * DpsScheduler), the engine options of the settings ("batch-size",
- * "batch-interval-ms", "follow-poll-ms"), and the quality checks
+ * "batch-interval-ms", "follow-poll-ms"), the per-backend settings of
+ * the session ("pg-refresh-interval-seconds") and the quality checks
  * recorded with every run it did not schedule. One per session: get it
  * with dps_pipeline_controller_get_for_session(). Main thread only.
  *
@@ -49,6 +50,17 @@ void                 dps_pipeline_controller_follow_async       (DpsPipelineCont
  * share of faulty records), until stopped. */
 void                 dps_pipeline_controller_start_generator_async (DpsPipelineController *self,
                                                                  double                 rate,
+                                                                 GCancellable          *cancellable,
+                                                                 GAsyncReadyCallback    callback,
+                                                                 gpointer               user_data);
+/* Consumes the Kafka topic of the settings ("kafka-brokers",
+ * "kafka-topic", "kafka-group", "kafka-properties") as a member of its
+ * consumer group, until stopped; positions are stored in the database
+ * with the rows. Fails at once when the brokers or the topic are not
+ * set, or when this build has no Kafka support (HAVE_KAFKA). The
+ * schedule does not read Kafka: such a run already waits for the
+ * brokers and the group by itself. */
+void                 dps_pipeline_controller_consume_kafka_async (DpsPipelineController *self,
                                                                  GCancellable          *cancellable,
                                                                  GAsyncReadyCallback    callback,
                                                                  gpointer               user_data);

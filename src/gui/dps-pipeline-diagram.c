@@ -340,7 +340,8 @@ update_description (DpsPipelineDiagram *self)
 
 typedef enum {
   TEXT_TITLE,
-  TEXT_SUBTITLE,
+  TEXT_SUBTITLE,        /* ellipsized at the start: a file name keeps its end */
+  TEXT_SUBTITLE_TEXT,   /* the same, ellipsized at the end: words */
   TEXT_COUNT,
   TEXT_DETAIL,
 } TextStyle;
@@ -368,6 +369,7 @@ draw_line (GtkWidget     *widget,
       pango_attr_list_insert (attrs, pango_attr_weight_new (PANGO_WEIGHT_BOLD));
       break;
     case TEXT_SUBTITLE:
+    case TEXT_SUBTITLE_TEXT:
       pango_attr_list_insert (attrs, pango_attr_scale_new (0.85));
       break;
     case TEXT_COUNT:
@@ -438,6 +440,7 @@ draw_node (DpsPipelineDiagram *self,
            gboolean            active,
            const char         *title,
            const char         *subtitle,
+           TextStyle           subtitle_style,
            const char         *count,
            const char         *detail1,
            const char         *detail2)
@@ -467,7 +470,7 @@ draw_node (DpsPipelineDiagram *self,
   cairo_clip (cr);
   y += draw_line (widget, cr, title, TEXT_TITLE, x, y, width, 0, active ? tone : &p->fg, 1.0);
   if (subtitle != NULL)
-    y += draw_line (widget, cr, subtitle, TEXT_SUBTITLE, x, y, width, 0, &p->fg, 0.65);
+    y += draw_line (widget, cr, subtitle, subtitle_style, x, y, width, 0, &p->fg, 0.65);
   y += 2;
   y += draw_line (widget, cr, count, TEXT_COUNT, x, y, width, 0, &p->fg, 1.0);
   if (detail1 != NULL)
@@ -616,18 +619,20 @@ draw_static (DpsPipelineDiagram *self,
   draw_node (self, cr, &p, &l.nodes[DPS_PIPELINE_STAGE_SOURCE], &p.accent,
              self->live && self->rates[DPS_PIPELINE_STAGE_SOURCE] > 0,
              source_heading, source_name != NULL ? source_name : "–",
+             /* A topic's description starts with its name. */
+             g_strcmp0 (self->source_kind, "kafka") == 0 ? TEXT_SUBTITLE_TEXT : TEXT_SUBTITLE,
              read, source_rate, lag);
   draw_node (self, cr, &p, &l.nodes[DPS_PIPELINE_STAGE_TRANSFORM], &p.accent,
              self->live && self->rates[DPS_PIPELINE_STAGE_TRANSFORM] > 0,
-             _("Parse · Validate · Enrich"), _("lines checked"),
+             _("Parse · Validate · Enrich"), _("lines checked"), TEXT_SUBTITLE,
              checked, transform_rate, NULL);
   draw_node (self, cr, &p, &l.nodes[DPS_PIPELINE_STAGE_DATABASE], &p.success,
              self->live && self->rates[DPS_PIPELINE_STAGE_DATABASE] > 0,
-             self->database_name != NULL ? self->database_name : _("Database"), _("rows loaded"),
+             self->database_name != NULL ? self->database_name : _("Database"), _("rows loaded"), TEXT_SUBTITLE,
              loaded, database_rate, batch != NULL ? batch : duplicates);
   draw_node (self, cr, &p, &l.nodes[DPS_PIPELINE_STAGE_REJECTS], &p.error,
              m->rows_rejected > 0,
-             _("Rejects"), share_text, rejected, reject_rate, NULL);
+             _("Rejects"), share_text, TEXT_SUBTITLE, rejected, reject_rate, NULL);
 
   /* Under the source: the state of the run and the duplicates. */
   status_color = &p.fg;

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
+#include <string.h>
 
 #include "dps-dialogs.h"
 #include "dps-format.h"
@@ -46,6 +47,12 @@ struct _DpsPipelinePage
   GtkListBox            *checks_list;
   GtkWidget             *error_box;
   GtkLabel              *error_label;
+  GtkWidget             *kafka_separator;
+  GtkWidget             *kafka_button;
+  GtkWidget             *kafka_box;
+  GtkLabel              *kafka_title;
+  GtkLabel              *kafka_status_label;
+  GtkGrid               *kafka_grid;
 
   /* Owned. */
   DpsSession            *session;
@@ -55,6 +62,7 @@ struct _DpsPipelinePage
   GHashTable            *engine_counts;    /* DpsEngine* → gint64*: lines done at the last sample */
   GCancellable          *cancellable;      /* history loads, runs being started */
   GSimpleActionGroup    *actions;          /* "pipeline" */
+  GArray                *partition_lag;    /* DpsKafkaPartitionLag: what the partition list shows */
 
   /* Main-thread state. */
   guint                  sample_id;
@@ -106,8 +114,25 @@ set_action_enabled (DpsPipelinePage *self,
 {
   GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self->actions), name);
 
-  g_simple_action_set_enabled (G_SIMPLE_ACTION (action), enabled);
+  /* Kafka's actions exist only in builds with Kafka. */
+  if (action != NULL)
+    g_simple_action_set_enabled (G_SIMPLE_ACTION (action), enabled);
 }
+
+#if HAVE_KAFKA
+/* "kafka:TOPIC@GROUP" → TOPIC and GROUP (a topic has no '@'). */
+static void
+split_kafka_key (const char  *key,
+                 char       **topic,
+                 char       **group)
+{
+  const char *name = g_str_has_prefix (key, "kafka:") ? key + strlen ("kafka:") : key;
+  const char *at = strchr (name, '@');
+
+  *topic = at != NULL ? g_strndup (name, (gsize) (at - name)) : g_strdup (name);
+  *group = g_strdup (at != NULL ? at + 1 : "");
+}
+#endif
 
 static void
 remove_all_rows (GtkListBox *list)
@@ -457,8 +482,129 @@ show_engine (DpsPipelinePage *self,
   DpsSource *source = dps_engine_get_source (engine);
 
   g_set_object (&self->shown_engine, engine);
+#if HAVE_KAFKA
+  if (DPS_IS_KAFKA_SOURCE (source))
+    {
+      g_autofree char *topic = NULL;
+      g_autofree char *group = NULL;
+      g_autofree char *description = NULL;
+
+      /* The box says it is a Kafka topic: its name and group suffice. */
+      split_kafka_key (dps_kafka_source_get_source_key (source), &topic, &group);
+      /* TRANSLATORS: a Kafka topic and its consumer group, like "transactions (group dps)" */
+      description = g_strdup_printf (_("%s (group %s)"), topic, group);
+      dps_pipeline_diagram_set_source (self->diagram, "kafka", description);
+      return;
+    }
+#endif
   dps_pipeline_diagram_set_source (self->diagram, dps_source_get_kind (source),
                                    dps_source_get_description (source));
+}
+
+static void
+hide_partitions (DpsPipelinePage *self)
+{
+  g_array_set_size (self->partition_lag, 0);
+  gtk_widget_set_visible (self->kafka_box, FALSE);
+}
+
+#if HAVE_KAFKA
+static char *
+offset_text (gint64 value)
+{
+  return value >= 0 ? dps_format_count (value) : g_strdup ("–");
+}
+
+static void
+set_cell (GtkGrid    *grid,
+          int         column,
+          int         row,
+          const char *text,
+          gboolean    dim)
+{
+  GtkWidget *label = gtk_grid_get_child_at (grid, column, row);
+
+  if (label == NULL)
+    {
+      label = gtk_label_new (NULL);
+      gtk_label_set_xalign (GTK_LABEL (label), 1);
+      gtk_widget_add_css_class (label, "numeric");
+      gtk_grid_attach (grid, label, column, row, 1, 1);
+    }
+  if (g_strcmp0 (gtk_label_get_label (GTK_LABEL (label)), text) != 0)
+    gtk_label_set_label (GTK_LABEL (label), text);
+  if (dim)
+    gtk_widget_add_css_class (label, "dim-label");
+  else
+    gtk_widget_remove_css_class (label, "dim-label");
+}
+#endif
+
+/* The partitions of @engine's topic, when it reads Kafka: committed
+ * position, high watermark and lag of each. @live: the run goes on. */
+static void
+update_partitions (DpsPipelinePage        *self,
+                   DpsEngine              *engine,
+                   const DpsEngineMetrics *m,
+                   gboolean                live)
+{
+#if HAVE_KAFKA
+  DpsSource *source = dps_engine_get_source (engine);
+  g_autoptr(GArray) lags = NULL;
+  g_autofree char *topic = NULL;
+  g_autofree char *group = NULL;
+  g_autofree char *title = NULL;
+  const char *status;
+  int row;
+
+  if (!DPS_IS_KAFKA_SOURCE (source))
+    {
+      hide_partitions (self);
+      return;
+    }
+
+  lags = dps_kafka_source_get_partition_lag (source);
+  for (guint i = 0; i < lags->len; i++)
+    {
+      const DpsKafkaPartitionLag *lag = &g_array_index (lags, DpsKafkaPartitionLag, i);
+      g_autofree char *partition = g_strdup_printf ("%d", lag->partition);
+      g_autofree char *committed = offset_text (lag->committed);
+      g_autofree char *high = offset_text (lag->high_watermark);
+      g_autofree char *behind = offset_text (lag->lag);
+      /* Partitions another member of the group reads now are dimmed. */
+      gboolean dim = live && !lag->assigned;
+
+      row = (int) i + 1;
+      set_cell (self->kafka_grid, 0, row, partition, dim);
+      set_cell (self->kafka_grid, 1, row, committed, dim);
+      set_cell (self->kafka_grid, 2, row, high, dim);
+      set_cell (self->kafka_grid, 3, row, behind, dim);
+    }
+  row = (int) lags->len + 1;
+  while (gtk_grid_get_child_at (self->kafka_grid, 0, row) != NULL)
+    gtk_grid_remove_row (self->kafka_grid, row);
+
+  g_array_set_size (self->partition_lag, 0);
+  g_array_append_vals (self->partition_lag, lags->data, lags->len);
+
+  split_kafka_key (dps_kafka_source_get_source_key (source), &topic, &group);
+  /* TRANSLATORS: heading of the list of partitions; %s is a Kafka topic */
+  title = g_strdup_printf (_("Partitions of “%s”"), topic);
+  gtk_label_set_label (self->kafka_title, title);
+
+  if (!live)
+    status = _("Where the run stopped");
+  else if (m->state == DPS_ENGINE_STATE_WAITING && m->waiting_reason[0] != '\0')
+    /* A broker down, the group forming, or nothing new. */
+    status = m->waiting_reason;
+  else if (lags->len == 0)
+    status = _("Connecting…");
+  else
+    status = _("Reading");
+  gtk_label_set_label (self->kafka_status_label, status);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->kafka_status_label), status);
+  gtk_widget_set_visible (self->kafka_box, TRUE);
+#endif
 }
 
 /* One sample a second: the shown run's metrics for the diagram, lines
@@ -531,6 +677,7 @@ sample (DpsPipelinePage *self)
     {
       dps_engine_get_metrics (self->shown_engine, &m);
       dps_pipeline_diagram_update (self->diagram, &m);
+      update_partitions (self, self->shown_engine, &m, FALSE);
       have_metrics = TRUE;
       g_clear_object (&self->shown_engine);
     }
@@ -540,6 +687,7 @@ sample (DpsPipelinePage *self)
         show_engine (self, newest);
       dps_engine_get_metrics (newest, &m);
       dps_pipeline_diagram_update (self->diagram, &m);
+      update_partitions (self, newest, &m, TRUE);
       have_metrics = TRUE;
     }
 
@@ -575,6 +723,7 @@ update_actions (DpsPipelinePage *self)
   set_action_enabled (self, "follow", has_database);
   set_action_enabled (self, "follow-folder", has_database);
   set_action_enabled (self, "start-generator", has_database);
+  set_action_enabled (self, "consume-kafka", has_database);
   set_action_enabled (self, "run-now",
                       has_database &&
                       (dps_pipeline_controller_get_schedule_active (self->controller) || source[0] != '\0'));
@@ -641,6 +790,31 @@ update_schedule (DpsPipelinePage *self)
   update_actions (self);
 }
 
+/* What Consume Kafka reads, or where to set it. */
+static void
+update_kafka_tooltip (DpsPipelinePage *self)
+{
+  GSettings *settings;
+  g_autofree char *brokers = NULL;
+  g_autofree char *topic = NULL;
+  g_autofree char *group = NULL;
+  g_autofree char *text = NULL;
+
+  if (self->controller == NULL)
+    return;   /* disposed */
+  settings = dps_pipeline_controller_get_settings (self->controller);
+  brokers = g_strstrip (g_settings_get_string (settings, "kafka-brokers"));
+  topic = g_strstrip (g_settings_get_string (settings, "kafka-topic"));
+  group = g_strstrip (g_settings_get_string (settings, "kafka-group"));
+  if (brokers[0] == '\0' || topic[0] == '\0')
+    text = g_strdup (_("Load a Kafka topic until stopped. Set its brokers and name in Preferences first."));
+  else
+    /* TRANSLATORS: tooltip of Consume Kafka: topic, brokers, consumer group */
+    text = g_strdup_printf (_("Load “%s” from %s as a member of the group “%s”, until stopped"),
+                            topic, brokers, group[0] != '\0' ? group : "dps");
+  gtk_widget_set_tooltip_text (self->kafka_button, text);
+}
+
 static void
 controller_changed_cb (DpsPipelineController *controller,
                        GParamSpec            *pspec,
@@ -656,6 +830,8 @@ settings_changed_cb (GSettings       *settings,
 {
   if (g_str_has_prefix (key, "schedule-"))
     update_schedule (self);
+  else if (g_str_has_prefix (key, "kafka-"))
+    update_kafka_tooltip (self);
 }
 
 static void
@@ -781,6 +957,19 @@ start_generator_action (GSimpleAction *action,
                                                  self->cancellable, run_started_cb, g_object_ref (self));
 }
 
+#if HAVE_KAFKA
+static void
+consume_kafka_action (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  DpsPipelinePage *self = user_data;
+
+  dps_pipeline_controller_consume_kafka_async (self->controller, self->cancellable,
+                                               run_started_cb, g_object_ref (self));
+}
+#endif
+
 static void
 run_now_action (GSimpleAction *action,
                 GVariant      *parameter,
@@ -812,6 +1001,12 @@ static const GActionEntry page_actions[] = {
   { "schedule-file", schedule_source_action, "s" },
   { "schedule-folder", schedule_source_action, "s" },
 };
+
+#if HAVE_KAFKA
+static const GActionEntry kafka_actions[] = {
+  { "consume-kafka", consume_kafka_action },
+};
+#endif
 
 /* GSettings "schedule-mode" ↔ the drop-down's position. */
 static gboolean
@@ -899,7 +1094,10 @@ session_uri_changed_cb (DpsSession      *session,
 {
   dps_pipeline_diagram_set_database_name (self->diagram, dps_session_get_display_name (session));
   if (self->shown_engine == NULL)
-    dps_pipeline_diagram_clear (self->diagram);
+    {
+      dps_pipeline_diagram_clear (self->diagram);
+      hide_partitions (self);
+    }
   g_list_store_remove_all (self->history_store);
   update_actions (self);
   dps_pipeline_page_refresh_history (self);
@@ -935,6 +1133,7 @@ dps_pipeline_page_constructed (GObject *object)
   g_signal_connect_object (self->session, "notify::uri", G_CALLBACK (session_uri_changed_cb), self, 0);
 
   dps_pipeline_diagram_set_database_name (self->diagram, dps_session_get_display_name (self->session));
+  update_kafka_tooltip (self);
   update_schedule (self);
   sample (self);
   self->sample_id = g_timeout_add_seconds (1, sample_cb, self);
@@ -960,6 +1159,7 @@ dps_pipeline_page_dispose (GObject *object)
 
   g_clear_object (&self->shown_engine);
   g_clear_pointer (&self->engine_counts, g_hash_table_unref);
+  g_clear_pointer (&self->partition_lag, g_array_unref);
   g_clear_object (&self->series);
   g_clear_object (&self->controller);
   g_clear_object (&self->session);
@@ -969,6 +1169,10 @@ dps_pipeline_page_dispose (GObject *object)
       /* A window may still hold the group: it must not reach this page. */
       for (guint i = 0; i < G_N_ELEMENTS (page_actions); i++)
         g_action_map_remove_action (G_ACTION_MAP (self->actions), page_actions[i].name);
+#if HAVE_KAFKA
+      for (guint i = 0; i < G_N_ELEMENTS (kafka_actions); i++)
+        g_action_map_remove_action (G_ACTION_MAP (self->actions), kafka_actions[i].name);
+#endif
       g_clear_object (&self->actions);
     }
 
@@ -1058,6 +1262,12 @@ dps_pipeline_page_class_init (DpsPipelinePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DpsPipelinePage, checks_list);
   gtk_widget_class_bind_template_child (widget_class, DpsPipelinePage, error_box);
   gtk_widget_class_bind_template_child (widget_class, DpsPipelinePage, error_label);
+  gtk_widget_class_bind_template_child (widget_class, DpsPipelinePage, kafka_separator);
+  gtk_widget_class_bind_template_child (widget_class, DpsPipelinePage, kafka_button);
+  gtk_widget_class_bind_template_child (widget_class, DpsPipelinePage, kafka_box);
+  gtk_widget_class_bind_template_child (widget_class, DpsPipelinePage, kafka_title);
+  gtk_widget_class_bind_template_child (widget_class, DpsPipelinePage, kafka_status_label);
+  gtk_widget_class_bind_template_child (widget_class, DpsPipelinePage, kafka_grid);
 }
 
 static void
@@ -1070,6 +1280,15 @@ dps_pipeline_page_init (DpsPipelinePage *self)
   self->actions = g_simple_action_group_new ();
   g_action_map_add_action_entries (G_ACTION_MAP (self->actions), page_actions,
                                    G_N_ELEMENTS (page_actions), self);
+#if HAVE_KAFKA
+  g_action_map_add_action_entries (G_ACTION_MAP (self->actions), kafka_actions,
+                                   G_N_ELEMENTS (kafka_actions), self);
+#else
+  /* Built without librdkafka: no Kafka command to offer. */
+  gtk_widget_set_visible (self->kafka_separator, FALSE);
+  gtk_widget_set_visible (self->kafka_button, FALSE);
+#endif
+  self->partition_lag = g_array_new (FALSE, TRUE, sizeof (DpsKafkaPartitionLag));
   gtk_widget_insert_action_group (GTK_WIDGET (self), "pipeline", G_ACTION_GROUP (self->actions));
 
   self->cancellable = g_cancellable_new ();
@@ -1146,4 +1365,16 @@ dps_pipeline_page_refresh_history (DpsPipelinePage *self)
   g_task_set_source_tag (task, dps_pipeline_page_refresh_history);
   g_task_set_task_data (task, g_object_ref (self->session), g_object_unref);
   g_task_run_in_thread (task, list_runs_in_thread);
+}
+
+GArray *
+dps_pipeline_page_dup_partition_lag (DpsPipelinePage *self)
+{
+  GArray *copy = g_array_new (FALSE, TRUE, sizeof (DpsKafkaPartitionLag));
+
+  g_return_val_if_fail (DPS_IS_PIPELINE_PAGE (self), copy);
+
+  if (gtk_widget_get_visible (self->kafka_box))
+    g_array_append_vals (copy, self->partition_lag->data, self->partition_lag->len);
+  return copy;
 }

@@ -177,6 +177,23 @@ test_activated (GtkWidget  *widget,
   dps_postgres_test_async (conninfo, self->test_cancellable, tested_cb, g_object_ref (self));
 }
 
+/* A settings object of its own for a change of several keys at once:
+ * delay-apply mode, once entered, cannot be left, and @settings is
+ * shared. Apply it with g_settings_apply(). */
+static GSettings *
+settings_batch_new (GSettings *settings)
+{
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autoptr(GObject) backend = NULL;
+  g_autofree char *path = NULL;
+  GSettings *batch;
+
+  g_object_get (settings, "settings-schema", &schema, "backend", &backend, "path", &path, NULL);
+  batch = g_settings_new_full (schema, (gpointer) backend, path);
+  g_settings_delay (batch);
+  return batch;
+}
+
 static void
 connect_activated (GtkWidget  *widget,
                    const char *action_name,
@@ -186,15 +203,15 @@ connect_activated (GtkWidget  *widget,
   g_autoptr(DpsPostgresDialog) hold = g_object_ref (self);
   g_autofree char *conninfo = conninfo_from_rows (self);
   guint selected = adw_combo_row_get_selected (self->sslmode_row);
+  g_autoptr(GSettings) batch = settings_batch_new (self->settings);
 
-  g_settings_delay (self->settings);
-  g_settings_set_string (self->settings, "pg-host", row_text (self->host_row));
-  g_settings_set_int (self->settings, "pg-port", (gint) row_port (self));
-  g_settings_set_string (self->settings, "pg-database", row_text (self->database_row));
-  g_settings_set_string (self->settings, "pg-user", row_text (self->user_row));
+  g_settings_set_string (batch, "pg-host", row_text (self->host_row));
+  g_settings_set_int (batch, "pg-port", (gint) row_port (self));
+  g_settings_set_string (batch, "pg-database", row_text (self->database_row));
+  g_settings_set_string (batch, "pg-user", row_text (self->user_row));
   if (selected < G_N_ELEMENTS (sslmodes) - 1)
-    g_settings_set_string (self->settings, "pg-sslmode", sslmodes[selected]);
-  g_settings_apply (self->settings);
+    g_settings_set_string (batch, "pg-sslmode", sslmodes[selected]);
+  g_settings_apply (batch);
 
   g_signal_emit (self, signals[CONNECT], 0, conninfo);
   gtk_window_close (GTK_WINDOW (self));

@@ -7,6 +7,12 @@
 
 #include "dps-session.h"
 
+#if HAVE_POSTGRES_REPOSITORY
+#include "dps-postgres-repository.h"
+#endif
+
+#define DEFAULT_PG_REFRESH_INTERVAL 10
+
 struct _DpsSession
 {
   GObject        parent_instance;
@@ -24,6 +30,12 @@ struct _DpsSession
   guint          tick_id;
   gint64         loaded_seen;     /* rows loaded by running engines, at last notice */
   gint64         last_notice;     /* monotonic */
+
+  /* Per-backend settings, applied to every connection it opens (from
+   * workers too). */
+  guint          pg_refresh_interval;  /* atomic: seconds */
+  GMutex         opened_lock;
+  GPtrArray     *opened;               /* GWeakRef* to its PostgreSQL connections, under opened_lock */
 };
 
 G_DEFINE_FINAL_TYPE (DpsSession, dps_session, G_TYPE_OBJECT)
@@ -33,6 +45,7 @@ enum {
   PROP_URI,
   PROP_DISPLAY_NAME,
   PROP_REPOSITORY,
+  PROP_PG_REFRESH_INTERVAL,
   N_PROPS
 };
 
@@ -78,6 +91,45 @@ run_job_free (gpointer data)
   g_clear_object (&job->source);
   g_clear_object (&job->engine);
   g_free (job);
+}
+
+static void
+weak_ref_free (gpointer data)
+{
+  GWeakRef *ref = data;
+
+  g_weak_ref_clear (ref);
+  g_free (ref);
+}
+
+/* Applies the per-backend settings to a connection the session just
+ * opened, and keeps track of it so that later changes reach it. Any
+ * thread. */
+static void
+configure_repository (DpsSession    *self,
+                      DpsRepository *repository)
+{
+#if HAVE_POSTGRES_REPOSITORY
+  GWeakRef *ref;
+
+  if (!G_TYPE_CHECK_INSTANCE_TYPE (repository, DPS_TYPE_POSTGRES_REPOSITORY))
+    return;
+
+  g_mutex_lock (&self->opened_lock);
+  dps_postgres_repository_set_refresh_interval (repository, g_atomic_int_get (&self->pg_refresh_interval));
+  /* Forget the connections closed since. */
+  for (guint i = self->opened->len; i > 0; i--)
+    {
+      g_autoptr(GObject) alive = g_weak_ref_get (g_ptr_array_index (self->opened, i - 1));
+
+      if (alive == NULL)
+        g_ptr_array_remove_index_fast (self->opened, i - 1);
+    }
+  ref = g_new0 (GWeakRef, 1);
+  g_weak_ref_init (ref, repository);
+  g_ptr_array_add (self->opened, ref);
+  g_mutex_unlock (&self->opened_lock);
+#endif
 }
 
 /* While engines load, views hear about it at most once a second. */
@@ -142,6 +194,8 @@ dps_session_finalize (GObject *object)
   g_free (self->uri);
   g_free (self->real_uri);
   g_free (self->display_name);
+  g_clear_pointer (&self->opened, g_ptr_array_unref);
+  g_mutex_clear (&self->opened_lock);
 
   G_OBJECT_CLASS (dps_session_parent_class)->finalize (object);
 }
@@ -165,6 +219,27 @@ dps_session_get_property (GObject    *object,
     case PROP_REPOSITORY:
       g_value_set_object (value, self->repository);
       break;
+    case PROP_PG_REFRESH_INTERVAL:
+      g_value_set_uint (value, dps_session_get_pg_refresh_interval (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+dps_session_set_property (GObject      *object,
+                          guint         prop_id,
+                          const GValue *value,
+                          GParamSpec   *pspec)
+{
+  DpsSession *self = DPS_SESSION (object);
+
+  switch (prop_id)
+    {
+    case PROP_PG_REFRESH_INTERVAL:
+      dps_session_set_pg_refresh_interval (self, g_value_get_uint (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -178,6 +253,7 @@ dps_session_class_init (DpsSessionClass *klass)
   object_class->dispose = dps_session_dispose;
   object_class->finalize = dps_session_finalize;
   object_class->get_property = dps_session_get_property;
+  object_class->set_property = dps_session_set_property;
 
   properties[PROP_URI] =
     g_param_spec_string ("uri", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
@@ -186,6 +262,16 @@ dps_session_class_init (DpsSessionClass *klass)
   properties[PROP_REPOSITORY] =
     g_param_spec_object ("repository", NULL, NULL, DPS_TYPE_REPOSITORY,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /**
+   * DpsSession:pg-refresh-interval:
+   *
+   * Seconds between two refreshes of daily_summary while loading into a
+   * PostgreSQL database (the "pg-refresh-interval-seconds" setting),
+   * applied to every connection of the session.
+   */
+  properties[PROP_PG_REFRESH_INTERVAL] =
+    g_param_spec_uint ("pg-refresh-interval", NULL, NULL, 1, 3600, DEFAULT_PG_REFRESH_INTERVAL,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -220,6 +306,9 @@ dps_session_init (DpsSession *self)
 {
   self->filter = dps_filter_new ();
   self->runs = g_list_store_new (DPS_TYPE_ENGINE);
+  self->pg_refresh_interval = DEFAULT_PG_REFRESH_INTERVAL;
+  g_mutex_init (&self->opened_lock);
+  self->opened = g_ptr_array_new_with_free_func (weak_ref_free);
 }
 
 DpsSession *
@@ -242,9 +331,12 @@ open_in_thread (GTask        *task,
                                                      : DPS_REPOSITORY_FLAGS_NONE,
                                          cancellable, &error);
   if (job->repository == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  configure_repository (DPS_SESSION (source_object), job->repository);
+  g_task_return_boolean (task, TRUE);
 }
 
 void
@@ -323,6 +415,8 @@ DpsRepository *
 dps_session_open_reader (DpsSession  *self,
                          GError     **error)
 {
+  DpsRepository *repository;
+
   g_return_val_if_fail (DPS_IS_SESSION (self), NULL);
 
   if (self->real_uri == NULL)
@@ -331,7 +425,10 @@ dps_session_open_reader (DpsSession  *self,
                            _("No database is open"));
       return NULL;
     }
-  return dps_repository_open (self->real_uri, DPS_REPOSITORY_FLAGS_NO_MIGRATE, NULL, error);
+  repository = dps_repository_open (self->real_uri, DPS_REPOSITORY_FLAGS_NO_MIGRATE, NULL, error);
+  if (repository != NULL)
+    configure_repository (self, repository);
+  return repository;
 }
 
 DpsFilter *
@@ -393,6 +490,7 @@ prepare_run_in_thread (GTask        *task,
       g_task_return_error (task, error);
       return;
     }
+  configure_repository (DPS_SESSION (source_object), writer);
   job->engine = dps_engine_new (writer, job->source, &job->options);
   g_task_return_boolean (task, TRUE);
 }
@@ -476,4 +574,45 @@ dps_session_stop_runs (DpsSession *self)
 
       dps_engine_stop (engine);
     }
+}
+
+void
+dps_session_set_pg_refresh_interval (DpsSession *self,
+                                     guint       seconds)
+{
+  g_return_if_fail (DPS_IS_SESSION (self));
+  g_return_if_fail (seconds >= 1);
+
+  if ((guint) g_atomic_int_get (&self->pg_refresh_interval) == seconds)
+    return;
+  g_atomic_int_set (&self->pg_refresh_interval, seconds);
+
+#if HAVE_POSTGRES_REPOSITORY
+  {
+    g_autoptr(GPtrArray) open = g_ptr_array_new_with_free_func (g_object_unref);
+
+    /* The connections open now, running engines' included. */
+    g_mutex_lock (&self->opened_lock);
+    for (guint i = self->opened->len; i > 0; i--)
+      {
+        GObject *repository = g_weak_ref_get (g_ptr_array_index (self->opened, i - 1));
+
+        if (repository != NULL)
+          g_ptr_array_add (open, repository);
+        else
+          g_ptr_array_remove_index_fast (self->opened, i - 1);
+      }
+    g_mutex_unlock (&self->opened_lock);
+    for (guint i = 0; i < open->len; i++)
+      dps_postgres_repository_set_refresh_interval (g_ptr_array_index (open, i), seconds);
+  }
+#endif
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PG_REFRESH_INTERVAL]);
+}
+
+guint
+dps_session_get_pg_refresh_interval (DpsSession *self)
+{
+  g_return_val_if_fail (DPS_IS_SESSION (self), DEFAULT_PG_REFRESH_INTERVAL);
+  return (guint) g_atomic_int_get (&self->pg_refresh_interval);
 }

@@ -60,4 +60,12 @@ GListModel    *dps_session_get_runs            (DpsSession          *self);
 /* Stops every run gracefully (what was read is committed). */
 void           dps_session_stop_runs           (DpsSession          *self);
 
+/* Settings of one backend, applied to every connection the session
+ * opens (its own, the engines' writers, the readers) and to those open
+ * now when they change ("pg-refresh-interval" property). PostgreSQL:
+ * seconds between two refreshes of daily_summary while data loads. */
+void           dps_session_set_pg_refresh_interval (DpsSession      *self,
+                                                guint                seconds);
+guint          dps_session_get_pg_refresh_interval (DpsSession      *self);
+
 G_END_DECLS

@@ -105,7 +105,13 @@ walk_menu (GMenuModel *model,
           const GVariantType *parameter_type = NULL;
           const char *name;
           GActionGroup *group = group_for (action, &name);
+          g_autofree char *hidden_when = NULL;
           gboolean enabled;
+
+          /* Kafka's item is hidden in builds without Kafka. */
+          g_menu_model_get_item_attribute (model, i, "hidden-when", "s", &hidden_when);
+          if (g_strcmp0 (hidden_when, "action-missing") == 0 && !g_action_group_has_action (group, name))
+            continue;
 
           g_test_message ("menu item “%s” → %s", label, action);
           walk->items++;
@@ -148,7 +154,8 @@ test_menu_actions (void)
   g_assert_nonnull (menu);
   g_assert_cmpint (g_menu_model_get_n_items (menu), ==, 4);
   walk_menu (menu, &walk);
-  g_assert_cmpuint (walk.items, ==, 23);
+  /* Consume a Kafka Topic is there in builds with Kafka. */
+  g_assert_cmpuint (walk.items, ==, 23 + (HAVE_KAFKA ? 1 : 0));
   for (guint i = 0; i < G_N_ELEMENTS (required); i++)
     g_assert_true (g_ptr_array_find_with_equal_func (walk.actions, required[i], g_str_equal, NULL));
 
