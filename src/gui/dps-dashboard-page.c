@@ -38,6 +38,7 @@ struct _DpsDashboardPage
   GtkStack          *stack;
   GtkLabel          *period_label;
   GtkSpinner        *spinner;
+  AdwStatusPage     *error_page;
   GtkFlowBox        *kpi_box;
   GtkFlowBox        *chart_box;
   DpsKpiCard        *kpi_cards[DPS_DASHBOARD_N_KPIS];
@@ -446,7 +447,16 @@ refresh_finished_cb (GObject      *object,
       apply_data (self, data);
     }
   else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    show_error (self, error);
+    {
+      /* With figures on screen a toast is enough; without, the page
+       * itself says what went wrong instead of spinning forever. */
+      if (self->data == NULL)
+        {
+          adw_status_page_set_description (self->error_page, error->message);
+          gtk_stack_set_visible_child_name (self->stack, "error");
+        }
+      show_error (self, error);
+    }
 
   if (self->refresh_pending)
     {
@@ -497,6 +507,10 @@ start_refresh (DpsDashboardPage *self)
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
   self->refresh_pending = FALSE;
+
+  /* Nothing to keep on screen meanwhile: say that the figures come. */
+  if (self->data == NULL)
+    gtk_stack_set_visible_child_name (self->stack, "loading");
 
   job = g_new0 (RefreshJob, 1);
   job->session = g_object_ref (self->session);
@@ -908,6 +922,7 @@ dps_dashboard_page_class_init (DpsDashboardPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DpsDashboardPage, stack);
   gtk_widget_class_bind_template_child (widget_class, DpsDashboardPage, period_label);
   gtk_widget_class_bind_template_child (widget_class, DpsDashboardPage, spinner);
+  gtk_widget_class_bind_template_child (widget_class, DpsDashboardPage, error_page);
   gtk_widget_class_bind_template_child (widget_class, DpsDashboardPage, kpi_box);
   gtk_widget_class_bind_template_child (widget_class, DpsDashboardPage, chart_box);
 

@@ -3,6 +3,7 @@
 
 #include <adwaita.h>
 #include <math.h>
+#include <sqlite3.h>
 #include <string.h>
 
 #include "dps-dashboard-page.h"
@@ -596,6 +597,40 @@ test_empty_states (void)
   dps_gui_test_drain ();
 }
 
+static gboolean
+stack_shows_error (gpointer stack)
+{
+  return g_strcmp0 (gtk_stack_get_visible_child_name (stack), "error") == 0;
+}
+
+/* A database the dashboard cannot read (a summary table went missing):
+ * the page says why and offers to try again, instead of claiming that
+ * no database is open or spinning forever. */
+static void
+test_unreadable_database (void)
+{
+  g_autofree char *path = dps_gui_test_tmp_path ("broken.db");
+  g_autoptr(DpsSession) session = dps_gui_test_open_session_at (path);
+  GtkWidget *page, *window, *error_page;
+  GtkStack *stack;
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "DROP TABLE rollup_status", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  page = dps_dashboard_page_new (session);
+  window = new_window (page, 800, 600);
+  stack = GTK_STACK (dps_gui_test_find_widget (page, GTK_TYPE_STACK));
+  dps_gui_test_await (stack_shows_error (stack));
+  error_page = gtk_stack_get_visible_child (stack);
+  g_assert_true (ADW_IS_STATUS_PAGE (error_page));
+  g_assert_nonnull (strstr (adw_status_page_get_description (ADW_STATUS_PAGE (error_page)), "rollup_status"));
+  g_assert_null (dps_dashboard_page_get_data (DPS_DASHBOARD_PAGE (page)));
+  gtk_window_destroy (GTK_WINDOW (window));
+  dps_gui_test_drain ();
+}
+
 /* A database with more categories than bars, all in one day. */
 static void
 test_other_and_hours (void)
@@ -737,6 +772,7 @@ main (int    argc,
   set_up_world ();
 
   g_test_add_func ("/dps/dashboard/numbers/all", test_numbers_all);
+  g_test_add_func ("/dps/dashboard/unreadable-database", test_unreadable_database);
   g_test_add_func ("/dps/dashboard/numbers/random-filters", test_numbers_random_filters);
   g_test_add_func ("/dps/dashboard/granularity", test_granularity);
   g_test_add_func ("/dps/dashboard/cross-filter", test_cross_filter);
