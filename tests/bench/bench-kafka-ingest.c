@@ -10,10 +10,9 @@
 
 #include <glib/gstdio.h>
 #include <sys/resource.h>
-#include <librdkafka/rdkafka.h>
-#include <librdkafka/rdkafka_mock.h>
 
 #include "dps-core.h"
+#include "dps-test-kafka-mock.h"
 
 /* 2026-11-01T00:00:00Z */
 #define START (G_GINT64_CONSTANT (1793491200) * DPS_USEC_PER_SECOND)
@@ -32,14 +31,6 @@ typedef struct {
   gint64 rows;
   char  *timings;          /* busy seconds per stage */
 } Result;
-
-static void
-quiet_log_cb (const rd_kafka_t *rk,
-              int               level,
-              const char       *facility,
-              const char       *message)
-{
-}
 
 static gpointer
 run_thread (gpointer data)
@@ -142,11 +133,8 @@ main (int   argc,
   g_autoptr(DpsKafkaProducer) producer = NULL;
   g_autoptr(GString) line = g_string_sized_new (512);
   g_autoptr(GDir) handle = NULL;
-  rd_kafka_conf_t *conf;
-  rd_kafka_t *host;
-  rd_kafka_mock_cluster_t *cluster;
+  g_autoptr(DpsTestKafkaMock) mock = NULL;
   const char *name;
-  char errstr[256];
   Result file_result = { 0 }, kafka_result = { 0 };
   gint64 started;
 
@@ -165,14 +153,9 @@ main (int   argc,
   g_clear_object (&generator);
 
   /* The same rows, in a topic. */
-  conf = rd_kafka_conf_new ();
-  rd_kafka_conf_set_log_cb (conf, quiet_log_cb);
-  host = rd_kafka_new (RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
-  g_assert_nonnull (host);
-  cluster = rd_kafka_mock_cluster_new (host, 3);
-  g_assert_nonnull (cluster);
-  g_assert_cmpint (rd_kafka_mock_topic_create (cluster, "transactions", partitions, 1), ==, 0);
-  producer = dps_kafka_producer_new (rd_kafka_mock_cluster_bootstraps (cluster), "transactions", NULL, &error);
+  mock = dps_test_kafka_mock_new ();
+  dps_test_kafka_mock_create_topic (mock, "transactions", partitions);
+  producer = dps_kafka_producer_new (mock->bootstraps, "transactions", NULL, &error);
   g_assert_no_error (error);
   generator = make_generator (rows);
   started = g_get_monotonic_time ();
@@ -211,7 +194,7 @@ main (int   argc,
       else
         g_free (result.timings);
 
-      kafka_source = dps_kafka_source_new (rd_kafka_mock_cluster_bootstraps (cluster), "transactions",
+      kafka_source = dps_kafka_source_new (mock->bootstraps, "transactions",
                                            group, NULL, 0);
       dps_kafka_source_set_stop_at_end (kafka_source, TRUE);
       result = ingest (dir, kafka_db, kafka_source);
@@ -238,8 +221,6 @@ main (int   argc,
 
   g_free (file_result.timings);
   g_free (kafka_result.timings);
-  rd_kafka_mock_cluster_destroy (cluster);
-  rd_kafka_destroy (host);
 
   handle = g_dir_open (dir, 0, NULL);
   while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)

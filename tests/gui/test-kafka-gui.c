@@ -15,6 +15,7 @@
 #include <librdkafka/rdkafka_mock.h>
 
 #include "dps-kafka-settings.h"
+#include "dps-test-kafka-mock.h"
 
 /* Liveness bound of every wait: never reached unless something is broken. */
 #define PATIENCE_MS 90000
@@ -22,66 +23,23 @@
 /* ---------------------------------------------------------------------- */
 /* a mock cluster                                                          */
 
-typedef struct {
-  rd_kafka_t              *host;
-  rd_kafka_mock_cluster_t *cluster;
-  char                    *bootstraps;
-} Mock;
-
-static void
-quiet_log_cb (const rd_kafka_t *rk,
-              int               level,
-              const char       *facility,
-              const char       *message)
-{
-}
-
-static Mock *
+/* The mock cluster with @topic of @partitions partitions. */
+static DpsTestKafkaMock *
 mock_new (const char *topic,
           int         partitions)
 {
-  Mock *mock = g_new0 (Mock, 1);
-  rd_kafka_conf_t *conf = rd_kafka_conf_new ();
-  char errstr[256];
+  DpsTestKafkaMock *mock = dps_test_kafka_mock_new ();
 
-  /* The idle host handle has no bootstrap.servers: keep its warning quiet. */
-  rd_kafka_conf_set_log_cb (conf, quiet_log_cb);
-  mock->host = rd_kafka_new (RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
-  g_assert_nonnull (mock->host);
-  mock->cluster = rd_kafka_mock_cluster_new (mock->host, 3);
-  g_assert_nonnull (mock->cluster);
-  mock->bootstraps = g_strdup (rd_kafka_mock_cluster_bootstraps (mock->cluster));
-  g_assert_cmpint (rd_kafka_mock_topic_create (mock->cluster, topic, partitions, 1), ==,
-                   RD_KAFKA_RESP_ERR_NO_ERROR);
+  dps_test_kafka_mock_create_topic (mock, topic, partitions);
   return mock;
-}
-
-static void
-mock_free (Mock *mock)
-{
-  rd_kafka_mock_cluster_destroy (mock->cluster);
-  rd_kafka_destroy (mock->host);
-  g_free (mock->bootstraps);
-  g_free (mock);
-}
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Mock, mock_free)
-
-static void
-mock_set_brokers_up (Mock     *mock,
-                     gboolean  up)
-{
-  for (int id = 1; id <= 3; id++)
-    g_assert_cmpint (up ? rd_kafka_mock_broker_set_up (mock->cluster, id)
-                        : rd_kafka_mock_broker_set_down (mock->cluster, id),
-                     ==, RD_KAFKA_RESP_ERR_NO_ERROR);
 }
 
 /* The application's Kafka settings, pointing at @mock. The group
  * settles quickly on the mock with these timeouts. */
 static GSettings *
-kafka_settings (Mock       *mock,
-                const char *topic,
-                const char *group)
+kafka_settings (DpsTestKafkaMock *mock,
+                const char       *topic,
+                const char       *group)
 {
   GSettings *settings = g_settings_new (APP_ID);
   g_autoptr(GError) error = NULL;
@@ -99,10 +57,10 @@ kafka_settings (Mock       *mock,
 /* Produces @rows valid records (seeded) to @topic; returns when every
  * one is delivered. */
 static void
-produce (Mock       *mock,
-         const char *topic,
-         guint64     seed,
-         guint64     rows)
+produce (DpsTestKafkaMock *mock,
+         const char       *topic,
+         guint64           seed,
+         guint64           rows)
 {
   g_autoptr(DpsKafkaProducer) producer = NULL;
   g_autoptr(DpsGenerator) generator = NULL;
@@ -127,9 +85,9 @@ produce (Mock       *mock,
 /* Reads every partition of @topic from its start to its end, outside
  * any group, and counts the records. */
 static guint64
-count_records (Mock       *mock,
-               const char *topic,
-               int         partitions)
+count_records (DpsTestKafkaMock *mock,
+               const char       *topic,
+               int               partitions)
 {
   rd_kafka_conf_t *conf = rd_kafka_conf_new ();
   rd_kafka_topic_partition_list_t *assignment;
@@ -283,7 +241,7 @@ test_consume (void)
 {
   const char *topic = "gui-consume";
   const int partitions = 4;
-  g_autoptr(Mock) mock = mock_new (topic, partitions);
+  g_autoptr(DpsTestKafkaMock) mock = mock_new (topic, partitions);
   g_autoptr(GSettings) settings = kafka_settings (mock, topic, "gui");
   g_autoptr(DpsSession) session = dps_gui_test_open_session ("kafka.db");
   g_autoptr(DpsRepository) repository = NULL;
@@ -337,12 +295,12 @@ test_consume (void)
   g_assert_cmpuint (g_list_model_get_n_items (dps_session_get_runs (session)), ==, 1);
 
   /* The brokers go away: the run waits, and says so. */
-  mock_set_brokers_up (mock, FALSE);
+  dps_test_kafka_mock_set_brokers_up (mock, FALSE);
   c.status = "Waiting for the Kafka broker at";
   g_assert_true (dps_gui_test_wait_until (status_shown, &c, PATIENCE_MS));
   /* The diagram too, once the reading has come to rest. */
   g_assert_true (dps_gui_test_wait_until (diagram_waits_for_broker, diagram, PATIENCE_MS));
-  mock_set_brokers_up (mock, TRUE);
+  dps_test_kafka_mock_set_brokers_up (mock, TRUE);
 
   /* They come back with more records: the run carries on. */
   produce (mock, topic, 42, 400);
@@ -454,7 +412,7 @@ static void
 test_generate (void)
 {
   const char *topic = "gui-generate";
-  g_autoptr(Mock) mock = mock_new (topic, 3);
+  g_autoptr(DpsTestKafkaMock) mock = mock_new (topic, 3);
   g_autoptr(GSettings) settings = kafka_settings (mock, topic, "gui");
   DpsGenerateDialog *dialog;
   Produced produced = { 0 };
@@ -497,7 +455,7 @@ test_generate (void)
 static void
 test_generate_missing_topic (void)
 {
-  g_autoptr(Mock) mock = mock_new ("other", 1);
+  g_autoptr(DpsTestKafkaMock) mock = mock_new ("other", 1);
   g_autoptr(GSettings) settings = kafka_settings (mock, "no-such-topic", "gui");
   DpsGenerateDialog *dialog;
   Produced produced = { 0 };
@@ -597,7 +555,7 @@ static void
 test_preferences (void)
 {
   const char *topic = "gui-preferences";
-  g_autoptr(Mock) mock = mock_new (topic, 2);
+  g_autoptr(DpsTestKafkaMock) mock = mock_new (topic, 2);
   g_autoptr(GSettings) settings = kafka_settings (mock, topic, "gui");
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) properties = NULL;

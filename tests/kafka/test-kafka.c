@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "dps-repository-private.h"
+#include "dps-test-kafka-mock.h"
 
 /* 2026-11-01T09:30:00Z */
 #define START (G_GINT64_CONSTANT (1793525400) * DPS_USEC_PER_SECOND)
@@ -22,66 +23,6 @@
 
 /* ---------------------------------------------------------------------- */
 /* a mock cluster                                                          */
-
-typedef struct {
-  rd_kafka_t              *host;
-  rd_kafka_mock_cluster_t *cluster;
-  char                    *bootstraps;
-} Mock;
-
-static void
-quiet_log_cb (const rd_kafka_t *rk,
-              int               level,
-              const char       *facility,
-              const char       *message)
-{
-}
-
-static Mock *
-mock_new (void)
-{
-  Mock *mock = g_new0 (Mock, 1);
-  rd_kafka_conf_t *conf = rd_kafka_conf_new ();
-  char errstr[256];
-
-  /* The idle host handle has no bootstrap.servers: keep its warning quiet. */
-  rd_kafka_conf_set_log_cb (conf, quiet_log_cb);
-  mock->host = rd_kafka_new (RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
-  g_assert_nonnull (mock->host);
-  mock->cluster = rd_kafka_mock_cluster_new (mock->host, 3);
-  g_assert_nonnull (mock->cluster);
-  mock->bootstraps = g_strdup (rd_kafka_mock_cluster_bootstraps (mock->cluster));
-  return mock;
-}
-
-static void
-mock_free (Mock *mock)
-{
-  rd_kafka_mock_cluster_destroy (mock->cluster);
-  rd_kafka_destroy (mock->host);
-  g_free (mock->bootstraps);
-  g_free (mock);
-}
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Mock, mock_free)
-
-static void
-mock_create_topic (Mock       *mock,
-                   const char *topic,
-                   int         partitions)
-{
-  g_assert_cmpint (rd_kafka_mock_topic_create (mock->cluster, topic, partitions, 1), ==,
-                   RD_KAFKA_RESP_ERR_NO_ERROR);
-}
-
-static void
-mock_set_brokers_up (Mock     *mock,
-                     gboolean  up)
-{
-  for (int id = 1; id <= 3; id++)
-    g_assert_cmpint (up ? rd_kafka_mock_broker_set_up (mock->cluster, id)
-                        : rd_kafka_mock_broker_set_down (mock->cluster, id),
-                     ==, RD_KAFKA_RESP_ERR_NO_ERROR);
-}
 
 /* Consumer settings under which the mock's group settles quickly. */
 static GHashTable *
@@ -371,18 +312,18 @@ stored_positions (DpsRepository *repository,
 
 /* The group's offsets as Kafka tools see them. */
 static void
-kafka_committed (Mock       *mock,
-                 const char *topic,
-                 const char *group,
-                 gint64     *offsets,
-                 guint       n)
+kafka_committed (DpsTestKafkaMock *mock,
+                 const char       *topic,
+                 const char       *group,
+                 gint64           *offsets,
+                 guint             n)
 {
   rd_kafka_conf_t *conf = rd_kafka_conf_new ();
   rd_kafka_topic_partition_list_t *list = rd_kafka_topic_partition_list_new ((int) n);
   char errstr[256];
   rd_kafka_t *rk;
 
-  rd_kafka_conf_set_log_cb (conf, quiet_log_cb);
+  rd_kafka_conf_set_log_cb (conf, dps_test_kafka_quiet_log);
   g_assert_cmpint (rd_kafka_conf_set (conf, "bootstrap.servers", mock->bootstraps, errstr, sizeof errstr), ==, RD_KAFKA_CONF_OK);
   g_assert_cmpint (rd_kafka_conf_set (conf, "group.id", group, errstr, sizeof errstr), ==, RD_KAFKA_CONF_OK);
   rk = rd_kafka_new (RD_KAFKA_CONSUMER, conf, errstr, sizeof errstr);
@@ -547,7 +488,7 @@ test_group_rebalance (void)
 {
   const char *topic = "group-topic";
   const char *group = "group-test";
-  g_autoptr(Mock) mock = mock_new ();
+  g_autoptr(DpsTestKafkaMock) mock = dps_test_kafka_mock_new ();
   g_autofree char *dir = make_temp_dir ();
   g_autofree char *uri = make_db_uri (dir, "group.db");
   g_autoptr(GHashTable) properties = group_properties ();
@@ -565,7 +506,7 @@ test_group_rebalance (void)
   gint64 deadline;
   gint64 stored[4], committed[4];
 
-  mock_create_topic (mock, topic, 4);
+  dps_test_kafka_mock_create_topic (mock, topic, 4);
   producer = dps_kafka_producer_new (mock->bootstraps, topic, NULL, &error);
   g_assert_no_error (error);
 
@@ -642,7 +583,7 @@ test_group_rebalance (void)
 static void
 test_missing_topic (void)
 {
-  g_autoptr(Mock) mock = mock_new ();
+  g_autoptr(DpsTestKafkaMock) mock = dps_test_kafka_mock_new ();
   g_autofree char *dir = make_temp_dir ();
   g_autofree char *uri = make_db_uri (dir, "missing.db");
   g_autoptr(DpsRepository) repository = open_db (uri);
@@ -787,7 +728,7 @@ static void
 test_cli_kill (void)
 {
   const char *topic = "cli-topic";
-  g_autoptr(Mock) mock = NULL;
+  g_autoptr(DpsTestKafkaMock) mock = NULL;
   g_autofree char *dir = NULL;
   g_autofree char *uri = NULL;
   g_autoptr(DpsGenerator) generator = make_cli_generator (5, 30000, 0.03);
@@ -804,10 +745,10 @@ test_cli_kill (void)
       g_test_skip ("DPS_CLI is not set");
       return;
     }
-  mock = mock_new ();
+  mock = dps_test_kafka_mock_new ();
   dir = make_temp_dir ();
   uri = make_db_uri (dir, "cli.db");
-  mock_create_topic (mock, topic, 4);
+  dps_test_kafka_mock_create_topic (mock, topic, 4);
 
   expected_init (&expected);
   produce (NULL, generator, 30000, &expected);
@@ -856,7 +797,7 @@ test_cli_kill (void)
 static void
 test_cli_delivery_failure (void)
 {
-  g_autoptr(Mock) mock = NULL;
+  g_autoptr(DpsTestKafkaMock) mock = NULL;
   g_autofree char *dir = NULL;
   g_autoptr(GSubprocess) generate = NULL;
   g_autofree char *errors = NULL;
@@ -867,9 +808,9 @@ test_cli_delivery_failure (void)
       g_test_skip ("DPS_CLI is not set");
       return;
     }
-  mock = mock_new ();
+  mock = dps_test_kafka_mock_new ();
   dir = make_temp_dir ();
-  mock_create_topic (mock, "refused", 1);
+  dps_test_kafka_mock_create_topic (mock, "refused", 1);
   /* Every produce request (API key 0) is refused for good. */
   for (guint i = 0; i < G_N_ELEMENTS (refusals); i++)
     refusals[i] = RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED;
@@ -1031,7 +972,7 @@ static void
 test_restart (void)
 {
   const char *topic = "restart-topic";
-  g_autoptr(Mock) mock = mock_new ();
+  g_autoptr(DpsTestKafkaMock) mock = dps_test_kafka_mock_new ();
   g_autofree char *dir = make_temp_dir ();
   g_autofree char *uri = make_db_uri (dir, "restart.db");
   g_autoptr(GHashTable) properties = group_properties ();
@@ -1044,7 +985,7 @@ test_restart (void)
   DpsEngineOptions options;
   Expected expected;
 
-  mock_create_topic (mock, topic, 3);
+  dps_test_kafka_mock_create_topic (mock, topic, 3);
   producer = dps_kafka_producer_new (mock->bootstraps, topic, NULL, &error);
   g_assert_no_error (error);
   expected_init (&expected);
@@ -1079,7 +1020,7 @@ static void
 test_broker_down (void)
 {
   const char *topic = "down-topic";
-  g_autoptr(Mock) mock = mock_new ();
+  g_autoptr(DpsTestKafkaMock) mock = dps_test_kafka_mock_new ();
   g_autofree char *dir = make_temp_dir ();
   g_autofree char *uri = make_db_uri (dir, "down.db");
   g_autoptr(GHashTable) properties = group_properties ();
@@ -1094,7 +1035,7 @@ test_broker_down (void)
   gint64 deadline;
   gboolean waited = FALSE;
 
-  mock_create_topic (mock, topic, 2);
+  dps_test_kafka_mock_create_topic (mock, topic, 2);
   producer = dps_kafka_producer_new (mock->bootstraps, topic, NULL, &error);
   g_assert_no_error (error);
   expected_init (&expected);
@@ -1106,7 +1047,7 @@ test_broker_down (void)
   consumer = consumer_start (repository, source, 2000);
   wait_for_stored (reader, expected.lines);
 
-  mock_set_brokers_up (mock, FALSE);
+  dps_test_kafka_mock_set_brokers_up (mock, FALSE);
   deadline = g_get_monotonic_time () + PATIENCE_US;
   while (!waited)
     {
@@ -1130,7 +1071,7 @@ test_broker_down (void)
     }
 
   /* Records produced meanwhile wait in the producer. */
-  mock_set_brokers_up (mock, TRUE);
+  dps_test_kafka_mock_set_brokers_up (mock, TRUE);
   produce (producer, generator, 20000, &expected);
   wait_for_stored (reader, expected.lines);
   consumer_finish (consumer, TRUE);
