@@ -241,9 +241,9 @@ set_sqlite_error (DpsColumnStore  *self,
                   GError         **error,
                   const char      *what)
 {
-  /* Translators: %s is what failed ("read the transactions"), then SQLite's message. */
   g_set_error (error, DPS_COLUMN_STORE_ERROR, DPS_COLUMN_STORE_ERROR_FAILED,
-               _("Could not %s: %s"), what,
+               /* Translators: "Could not <doing> in <file>: <sqlite message>" */
+               _("Could not %s in “%s”: %s"), what, self->path,
                self->db != NULL ? sqlite3_errmsg (self->db) : "");
   return FALSE;
 }
@@ -274,7 +274,7 @@ open_db (DpsColumnStore  *self,
     {
       g_set_error (error, DPS_COLUMN_STORE_ERROR, DPS_COLUMN_STORE_ERROR_FAILED,
                    /* Translators: %s is a file path. */
-                   _("The database %s is gone"), self->path);
+                   _("The database “%s” is gone"), self->path);
       return FALSE;
     }
   rc = sqlite3_open_v2 (self->path, &self->db,
@@ -383,7 +383,8 @@ dict_code (DpsColumnStore *self,
   return TRUE;
 }
 
-/* Stores the statement's row at @index; NULL or why it does not fit.
+/* Stores the statement's row at @index; NULL or why it does not fit
+ * (untranslated: dps_column_store_dup_unsupported_reason() translates).
  * Sync only, on rows beyond those published. */
 static const char *
 store_row (DpsColumnStore *self,
@@ -411,30 +412,30 @@ store_row (DpsColumnStore *self,
    * must be what the table holds, and weekdays of days before 1970 come
    * out of SQL's ((event_date + 3) % 7) negative. */
   if (ts < 0 || ts >= MAX_EVENT_TS)
-    return "an event time before 1970 or after 9999";
+    return N_("an event time before 1970 or after 9999");
   if (date != ts / DPS_USEC_PER_DAY || hour != (ts % DPS_USEC_PER_DAY) / USEC_PER_HOUR)
-    return "an event date or hour that does not match its event time";
+    return N_("an event date or hour that does not match its event time");
   if (cents < 0 || cents > G_MAXUINT32)
-    return "an amount beyond 42 million euros";
+    return N_("an amount beyond 42 million euros");
   if (bucket != (gint64) dps_amount_bucket_for_cents (cents))
-    return "an amount bucket that does not match its amount";
+    return N_("an amount bucket that does not match its amount");
   if (user_id < 0 || user_id > G_MAXUINT32)
-    return "a user id beyond 32 bits";
+    return N_("a user id beyond 32 bits");
   if (status < 0 || status >= DPS_N_STATUSES || method < 0 || method >= DPS_N_PAYMENT_METHODS)
-    return "an unknown status or payment method";
+    return N_("an unknown status or payment method");
   for (guint d = 0; d < N_DICTS; d++)
     {
       if (text[d] == NULL ||
           (gsize) sqlite3_column_bytes (stmt, d == DICT_MERCHANT ? 7 : d == DICT_CATEGORY ? 8 : 9)
           != strlen (text[d]))
-        return "a text value holding a NUL byte";
+        return N_("a text value with a NUL byte");
       if (!dict_code (self, &self->dicts[d], text[d], &codes[d]))
-        return d == DICT_CATEGORY ? "more than 256 categories"
-             : d == DICT_CITY ? "more than 65536 cities" : "more than 65536 merchants";
+        return d == DICT_CATEGORY ? N_("more than 256 categories")
+             : d == DICT_CITY ? N_("more than 65536 cities") : N_("more than 65536 merchants");
     }
 
   if ((index >> BLOCK_SHIFT) >= MAX_BLOCKS)
-    return "more than a billion rows";
+    return N_("more than a billion rows");
   block = block_for (self, index);
   if (block == NULL)
     {
@@ -1108,7 +1109,9 @@ dps_column_store_dup_unsupported_reason (DpsColumnStore *self)
   g_return_val_if_fail (DPS_IS_COLUMN_STORE (self), NULL);
 
   g_rw_lock_reader_lock (&self->lock);
-  reason = g_strdup (self->unsupported);
+  /* Translators: the reasons read "The database holds <reason>". */
+  reason = self->unsupported != NULL
+         ? g_strdup_printf (_("The database holds %s"), _(self->unsupported)) : NULL;
   g_rw_lock_reader_unlock (&self->lock);
   return reason;
 }
