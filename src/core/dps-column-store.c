@@ -7,6 +7,9 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 #include <string.h>
+#ifdef G_OS_UNIX
+#include <sys/mman.h>
+#endif
 
 #include "dps-column-store.h"
 #include "dps-rollup.h"
@@ -160,6 +163,35 @@ dict_memory_size (Dict *dict)
   return size;
 }
 
+/* Blocks are mapped on their own, so that a dropped store gives its
+ * memory back to the system rather than to the heap's free lists. */
+static Block *
+block_new (void)
+{
+  Block *block;
+
+#ifdef G_OS_UNIX
+  block = mmap (NULL, sizeof (Block), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (block == MAP_FAILED)
+    g_error ("Could not allocate %" G_GSIZE_FORMAT " bytes", sizeof (Block));
+#else
+  block = g_new (Block, 1);
+#endif
+  block->min_ts = G_MAXINT64;
+  block->max_ts = G_MININT64;
+  return block;
+}
+
+static void
+block_free (Block *block)
+{
+#ifdef G_OS_UNIX
+  munmap (block, sizeof (Block));
+#else
+  g_free (block);
+#endif
+}
+
 static gint64
 floor_div (gint64 a,
            gint64 b)
@@ -212,7 +244,7 @@ static void
 reset_locked (DpsColumnStore *self)
 {
   for (guint i = 0; i < MAX_BLOCKS && self->blocks[i] != NULL; i++)
-    g_clear_pointer (&self->blocks[i], g_free);
+    g_clear_pointer (&self->blocks[i], block_free);
   self->n_rows = 0;
   self->last_rowid = 0;
   g_array_set_size (self->runs, 0);
@@ -439,9 +471,7 @@ store_row (DpsColumnStore *self,
   block = block_for (self, index);
   if (block == NULL)
     {
-      block = g_new (Block, 1);
-      block->min_ts = G_MAXINT64;
-      block->max_ts = G_MININT64;
+      block = block_new ();
       self->blocks[index >> BLOCK_SHIFT] = block;
     }
   i = (guint) (index & (BLOCK_ROWS - 1));
@@ -892,7 +922,7 @@ dps_column_store_finalize (GObject *object)
 
   close_db (self);
   for (guint i = 0; i < MAX_BLOCKS && self->blocks[i] != NULL; i++)
-    g_free (self->blocks[i]);
+    block_free (self->blocks[i]);
   g_free (self->blocks);
   g_array_unref (self->runs);
   for (guint i = 0; i < N_DICTS; i++)

@@ -525,6 +525,7 @@ main (int    argc,
   store = bench_store_load (path);
   all_with_store = bench_queries (reader, store);
   g_clear_object (&store);
+  g_print ("Process RSS after dropping the column store: %.1f MB\n\n", rss_bytes () / 1e6);
   if (display)
     {
       bench_drawing (all);
