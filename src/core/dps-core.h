@@ -5,6 +5,7 @@
 
 #include "dps-batch.h"
 #include "dps-checkpoint.h"
+#include "dps-column-store.h"
 #include "dps-csv-writer.h"
 #include "dps-engine.h"
 #include "dps-enums.h"

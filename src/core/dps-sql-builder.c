@@ -201,6 +201,61 @@ uuid_prefix_range (const char *text,
   return TRUE;
 }
 
+/* The rows whose id lies in [low, high) (high unbounded when set). */
+static void
+append_uuid_range (DpsSqlBuilder *self,
+                   const guint8   low[16],
+                   const guint8   high[16],
+                   gboolean       unbounded_high)
+{
+  /* The integer key narrows the range through its index (keys of
+   * colliding UUIDs sit at most 64 after their natural one); the
+   * blob comparison keeps the answer exact. */
+  dps_sql_append (self, "tx_key >= ");
+  dps_sql_param_int (self, dps_uuid_to_key (low));
+  if (!unbounded_high)
+    {
+      dps_sql_append (self, " AND tx_key < ");
+      dps_sql_param_int (self, dps_uuid_to_key (high));
+      dps_sql_append (self, " + 64");
+    }
+  dps_sql_append (self, " AND tx_uuid >= ");
+  dps_sql_param_blob (self, low, 16);
+  if (!unbounded_high)
+    {
+      dps_sql_append (self, " AND tx_uuid < ");
+      dps_sql_param_blob (self, high, 16);
+    }
+}
+
+gboolean
+dps_sql_search_user_id (const char *search,
+                        gint64     *user_id)
+{
+  g_return_val_if_fail (search != NULL, FALSE);
+
+  if (!is_integer_text (search))
+    return FALSE;
+  *user_id = g_ascii_strtoll (search, NULL, 10);
+  return TRUE;
+}
+
+gboolean
+dps_sql_append_search_uuid_range (DpsSqlBuilder *self,
+                                  const char    *search)
+{
+  guint8 low[16], high[16];
+  gboolean unbounded_high;
+
+  g_return_val_if_fail (search != NULL, FALSE);
+
+  if (!uuid_prefix_range (search, low, high, &unbounded_high))
+    return FALSE;
+  dps_sql_append (self, " AND ");
+  append_uuid_range (self, low, high, unbounded_high);
+  return TRUE;
+}
+
 void
 dps_sql_append_filter (DpsSqlBuilder *self,
                        DpsFilter     *filter,
@@ -284,24 +339,8 @@ dps_sql_append_filter (DpsSqlBuilder *self,
         }
       if (uuid_prefix_range (search, low, high, &unbounded_high))
         {
-          /* The integer key narrows the range through its index (keys of
-           * colliding UUIDs sit at most 64 after their natural one); the
-           * blob comparison keeps the answer exact. */
-          dps_sql_append (self, " OR (tx_key >= ");
-          dps_sql_param_int (self, dps_uuid_to_key (low));
-          if (!unbounded_high)
-            {
-              dps_sql_append (self, " AND tx_key < ");
-              dps_sql_param_int (self, dps_uuid_to_key (high));
-              dps_sql_append (self, " + 64");
-            }
-          dps_sql_append (self, " AND tx_uuid >= ");
-          dps_sql_param_blob (self, low, 16);
-          if (!unbounded_high)
-            {
-              dps_sql_append (self, " AND tx_uuid < ");
-              dps_sql_param_blob (self, high, 16);
-            }
+          dps_sql_append (self, " OR (");
+          append_uuid_range (self, low, high, unbounded_high);
           dps_sql_append (self, ")");
         }
       dps_sql_append (self, ")");

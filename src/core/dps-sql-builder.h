@@ -62,6 +62,15 @@ void         dps_sql_param_blob           (DpsSqlBuilder *self,
 void         dps_sql_append_filter        (DpsSqlBuilder *self,
                                            DpsFilter     *filter,
                                            DpsSqlTarget   target);
+/* The user id a search text also matches (an integer of at most 18
+ * digits), as dps_sql_append_filter() reads it. */
+gboolean     dps_sql_search_user_id       (const char    *search,
+                                           gint64        *user_id);
+/* " AND …" selecting the transactions whose id starts with @search, as
+ * dps_sql_append_filter() reads a search text; FALSE (nothing appended)
+ * when the text is not a transaction id prefix. */
+gboolean     dps_sql_append_search_uuid_range (DpsSqlBuilder *self,
+                                           const char    *search);
 /* " AND column >= from AND column < to" for a column holding instants in
  * the backend's own time type (microsecond integers in SQLite, timestamptz
  * in PostgreSQL); open ends are DPS_FILTER_NO_TIME. */

@@ -34,6 +34,14 @@ struct _DpsDashboardData
   gboolean                from_rollup[DPS_DASHBOARD_N_CHARTS];
   double                  kpi_time;
   double                  kpi_cpu_time;
+
+  /* Set when the column store answers: no rollup could, so one pass
+   * over the columns replaces a table scan per chart. */
+  DpsColumnStore         *store;
+  DpsColumnStoreAnswer   *answer;
+  double                  store_time;
+  double                  store_cpu_time;
+  guint                   store_passes;
 };
 
 G_DEFINE_FINAL_TYPE (DpsDashboardData, dps_dashboard_data, G_TYPE_OBJECT)
@@ -67,6 +75,46 @@ euros (gint64 cents)
   return (double) cents / 100.0;
 }
 
+/* One pass of the column store over @filter, timed. */
+static DpsColumnStoreAnswer *
+store_pass (DpsDashboardData  *self,
+            DpsFilter         *filter,
+            GCancellable      *cancellable,
+            GError           **error)
+{
+  gint64 start = g_get_monotonic_time ();
+  double cpu_start = thread_cpu_seconds ();
+  DpsColumnStoreAnswer *answer;
+
+  answer = dps_column_store_query (self->store, filter, cancellable, error);
+  self->store_time += (double) (g_get_monotonic_time () - start) / G_USEC_PER_SEC;
+  self->store_cpu_time += thread_cpu_seconds () - cpu_start;
+  self->store_passes++;
+  return answer;
+}
+
+gboolean
+dps_dashboard_data_wants_store (DpsFilter *filter)
+{
+  static const DpsDimension pairs[][2] = {
+    { DPS_DIMENSION_NONE, DPS_DIMENSION_NONE },
+    { DPS_DIMENSION_DAY, DPS_DIMENSION_NONE },
+    { DPS_DIMENSION_DAY, DPS_DIMENSION_HOUR },
+    { DPS_DIMENSION_CATEGORY, DPS_DIMENSION_NONE },
+    { DPS_DIMENSION_STATUS, DPS_DIMENSION_NONE },
+    { DPS_DIMENSION_CITY, DPS_DIMENSION_NONE },
+    { DPS_DIMENSION_MERCHANT, DPS_DIMENSION_NONE },
+    { DPS_DIMENSION_PAYMENT_METHOD, DPS_DIMENSION_NONE },
+    { DPS_DIMENSION_AMOUNT_BUCKET, DPS_DIMENSION_NONE },
+    { DPS_DIMENSION_WEEKDAY, DPS_DIMENSION_HOUR },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (pairs); i++)
+    if (dps_column_store_filter_needs_scan (filter, pairs[i][0], pairs[i][1]))
+      return TRUE;
+  return FALSE;
+}
+
 /* Runs one breakdown and records its time and whether a rollup answered. */
 static DpsBreakdown *
 timed_breakdown (DpsDashboardData   *self,
@@ -84,6 +132,18 @@ timed_breakdown (DpsDashboardData   *self,
   double cpu_start = thread_cpu_seconds ();
   DpsBreakdown *breakdown;
 
+  if (self->answer != NULL && filter == self->filter)
+    {
+      breakdown = dps_column_store_answer_get_breakdown (self->answer, dimension, dimension2,
+                                                         order, limit);
+      if (breakdown != NULL)
+        {
+          self->query_time[chart] += (double) (g_get_monotonic_time () - start) / G_USEC_PER_SEC;
+          self->query_cpu_time[chart] += thread_cpu_seconds () - cpu_start;
+          self->from_rollup[chart] = FALSE;
+          return breakdown;
+        }
+    }
   breakdown = dps_repository_query_breakdown (repository, filter, dimension, dimension2,
                                               order, limit, cancellable, error);
   self->query_time[chart] += (double) (g_get_monotonic_time () - start) / G_USEC_PER_SEC;
@@ -107,7 +167,24 @@ timed_kpis (DpsDashboardData  *self,
 
   memset (kpis, 0, sizeof *kpis);
   kpis->first_event = kpis->last_event = G_MININT64;
-  ok = dps_repository_query_kpis (repository, filter, kpis, cancellable, error);
+  if (self->answer != NULL && filter == self->filter)
+    {
+      dps_column_store_answer_get_kpis (self->answer, kpis);
+      ok = TRUE;
+    }
+  else if (self->store != NULL)
+    {
+      g_autoptr(DpsColumnStoreAnswer) answer = NULL;
+
+      /* Another period of the same filter (the comparison): a pass of
+       * its own, still quicker than the scan. */
+      answer = store_pass (self, filter, cancellable, error);
+      ok = answer != NULL;
+      if (ok)
+        dps_column_store_answer_get_kpis (answer, kpis);
+    }
+  else
+    ok = dps_repository_query_kpis (repository, filter, kpis, cancellable, error);
   self->kpi_time += (double) (g_get_monotonic_time () - start) / G_USEC_PER_SEC;
   self->kpi_cpu_time += thread_cpu_seconds () - cpu_start;
   return ok;
@@ -326,11 +403,35 @@ load_timeline (DpsDashboardData  *self,
 
   /* Hours come from day × hour of day: the core has no hour-of-time
    * dimension, and the hourly rollup answers this pair. */
-  breakdown = timed_breakdown (self, DPS_DASHBOARD_CHART_TIMELINE, repository, self->filter,
-                               dimension,
-                               self->granularity == DPS_TIME_GRANULARITY_HOUR ? DPS_DIMENSION_HOUR
-                                                                              : DPS_DIMENSION_NONE,
-                               DPS_BREAKDOWN_ORDER_KEY, 0, cancellable, error);
+  if (self->answer != NULL && self->granularity == DPS_TIME_GRANULARITY_HOUR)
+    {
+      g_autoptr(DpsBreakdown) hourly = NULL;
+
+      hourly = dps_column_store_answer_get_breakdown (self->answer, DPS_DIMENSION_DAY,
+                                                      DPS_DIMENSION_HOUR, DPS_BREAKDOWN_ORDER_KEY, 0);
+      if (hourly == NULL)
+        {
+          /* The pass kept days only (the data spans years): the span
+           * holds every matching row, so a pass over it alone gives the
+           * same rows, by hour. */
+          g_autoptr(DpsFilter) narrowed = dps_filter_copy (self->filter);
+          g_autoptr(DpsColumnStoreAnswer) answer = NULL;
+
+          dps_filter_set_period (narrowed, from, to);
+          answer = store_pass (self, narrowed, cancellable, error);
+          if (answer == NULL)
+            return FALSE;
+          breakdown = dps_column_store_answer_get_breakdown (answer, DPS_DIMENSION_DAY,
+                                                             DPS_DIMENSION_HOUR,
+                                                             DPS_BREAKDOWN_ORDER_KEY, 0);
+        }
+    }
+  if (breakdown == NULL)
+    breakdown = timed_breakdown (self, DPS_DASHBOARD_CHART_TIMELINE, repository, self->filter,
+                                 dimension,
+                                 self->granularity == DPS_TIME_GRANULARITY_HOUR ? DPS_DIMENSION_HOUR
+                                                                                : DPS_DIMENSION_NONE,
+                                 DPS_BREAKDOWN_ORDER_KEY, 0, cancellable, error);
   if (breakdown == NULL)
     return FALSE;
 
@@ -495,6 +596,8 @@ dps_dashboard_data_dispose (GObject *object)
   g_clear_object (&self->filter);
   for (guint i = 0; i < DPS_DASHBOARD_N_CHARTS; i++)
     g_clear_object (&self->series[i]);
+  g_clear_object (&self->store);
+  g_clear_pointer (&self->answer, dps_column_store_answer_free);
 
   G_OBJECT_CLASS (dps_dashboard_data_parent_class)->dispose (object);
 }
@@ -520,6 +623,16 @@ dps_dashboard_data_load (DpsRepository  *repository,
                          GCancellable   *cancellable,
                          GError        **error)
 {
+  return dps_dashboard_data_load_with_store (repository, NULL, filter, cancellable, error);
+}
+
+DpsDashboardData *
+dps_dashboard_data_load_with_store (DpsRepository   *repository,
+                                    DpsColumnStore  *store,
+                                    DpsFilter       *filter,
+                                    GCancellable    *cancellable,
+                                    GError         **error)
+{
   g_autoptr(DpsDashboardData) self = NULL;
   g_autoptr(DpsBreakdown) categories = NULL;
   g_autoptr(DpsBreakdown) cities = NULL;
@@ -530,10 +643,29 @@ dps_dashboard_data_load (DpsRepository  *repository,
   DpsChartSeries *series;
 
   g_return_val_if_fail (DPS_IS_REPOSITORY (repository), NULL);
+  g_return_val_if_fail (store == NULL || DPS_IS_COLUMN_STORE (store), NULL);
   g_return_val_if_fail (DPS_IS_FILTER (filter), NULL);
 
   self = g_object_new (DPS_TYPE_DASHBOARD_DATA, NULL);
   self->filter = g_object_ref (filter);
+
+  /* Rollups answer in milliseconds; the store only replaces scans. */
+  if (store != NULL && dps_column_store_is_ready (store) && dps_dashboard_data_wants_store (filter))
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      self->store = g_object_ref (store);
+      self->answer = store_pass (self, filter, cancellable, &local_error);
+      if (self->answer == NULL)
+        {
+          g_clear_object (&self->store);
+          if (!g_error_matches (local_error, DPS_COLUMN_STORE_ERROR, DPS_COLUMN_STORE_ERROR_UNSUPPORTED))
+            {
+              g_propagate_error (error, g_steal_pointer (&local_error));
+              return NULL;
+            }
+        }
+    }
 
   if (!timed_kpis (self, repository, filter, &self->kpis, cancellable, error) ||
       !load_comparison (self, repository, cancellable, error) ||
@@ -688,6 +820,26 @@ dps_dashboard_data_get_from_rollup (DpsDashboardData  *self,
   g_return_val_if_fail (DPS_IS_DASHBOARD_DATA (self), FALSE);
   g_return_val_if_fail ((guint) chart < DPS_DASHBOARD_N_CHARTS, FALSE);
   return self->from_rollup[chart];
+}
+
+gboolean
+dps_dashboard_data_get_from_store (DpsDashboardData *self)
+{
+  g_return_val_if_fail (DPS_IS_DASHBOARD_DATA (self), FALSE);
+  return self->store_passes > 0 && self->answer != NULL;
+}
+
+double
+dps_dashboard_data_get_store_time (DpsDashboardData *self,
+                                   double           *cpu_time,
+                                   guint            *n_passes)
+{
+  g_return_val_if_fail (DPS_IS_DASHBOARD_DATA (self), 0.0);
+  if (cpu_time != NULL)
+    *cpu_time = self->store_cpu_time;
+  if (n_passes != NULL)
+    *n_passes = self->store_passes;
+  return self->store_time;
 }
 
 double

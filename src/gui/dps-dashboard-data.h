@@ -65,6 +65,19 @@ DpsDashboardData   *dps_dashboard_data_load            (DpsRepository      *repo
                                                         GCancellable       *cancellable,
                                                         GError            **error);
 
+/* The same, from @store (may be NULL) when it is ready and no rollup
+ * answers one of the analyses: one pass over columns in memory instead
+ * of a table scan per chart. */
+DpsDashboardData   *dps_dashboard_data_load_with_store (DpsRepository    *repository,
+                                                        DpsColumnStore   *store,
+                                                        DpsFilter        *filter,
+                                                        GCancellable     *cancellable,
+                                                        GError          **error);
+
+/* Whether the repository would scan the base table for one of the
+ * dashboard's analyses of @filter: where the column store helps. */
+gboolean            dps_dashboard_data_wants_store     (DpsFilter        *filter);
+
 DpsFilter          *dps_dashboard_data_get_filter      (DpsDashboardData   *self);
 const DpsKpis      *dps_dashboard_data_get_kpis        (DpsDashboardData   *self);
 const DpsDashboardComparison *
@@ -88,6 +101,14 @@ double              dps_dashboard_data_get_kpi_cpu_time (DpsDashboardData  *self
 /* Whether the core answered a chart from its rollups. */
 gboolean            dps_dashboard_data_get_from_rollup (DpsDashboardData   *self,
                                                         DpsDashboardChart   chart);
+
+/* Whether the column store answered, and the seconds its passes took
+ * (wall time; CPU time of the loading thread, which waits for the
+ * second thread of the pass, in @cpu_time). */
+gboolean            dps_dashboard_data_get_from_store  (DpsDashboardData   *self);
+double              dps_dashboard_data_get_store_time  (DpsDashboardData   *self,
+                                                        double             *cpu_time,
+                                                        guint              *n_passes);
 
 /* A key figure out of a set of KPIs (counts, euros, or a 0..1 rate). */
 double              dps_dashboard_kpi_get_value        (const DpsKpis      *kpis,

@@ -21,12 +21,17 @@
 #define SPINNER_DELAY_MS 400
 
 /* The reader connection, shared by the page and its workers: opened on a
- * worker the first time, reopened when the session switches database. */
+ * worker the first time, reopened when the session switches database.
+ * With it, on SQLite, the column store that answers filters no rollup
+ * can: loaded on a thread of its own as soon as the database opens,
+ * synced by each refresh after that, dropped with the connection. */
 typedef struct {
-  GMutex         mutex;
-  DpsRepository *repository;         /* under mutex */
-  guint          opened_for;         /* under mutex: database generation of repository */
-  guint          database;           /* under mutex: bumped by the page */
+  GMutex          mutex;
+  DpsRepository  *repository;         /* under mutex */
+  DpsColumnStore *store;              /* under mutex: of repository's file, or NULL */
+  GCancellable   *store_load;         /* under mutex: cancels the store's first load */
+  guint           opened_for;         /* under mutex: database generation of repository */
+  guint           database;           /* under mutex: bumped by the page */
 } ReaderCache;
 
 struct _DpsDashboardPage
@@ -94,6 +99,10 @@ reader_cache_clear (gpointer data)
 {
   ReaderCache *cache = data;
 
+  if (cache->store_load != NULL)
+    g_cancellable_cancel (cache->store_load);
+  g_clear_object (&cache->store_load);
+  g_clear_object (&cache->store);
   g_clear_object (&cache->repository);
   g_mutex_clear (&cache->mutex);
 }
@@ -118,18 +127,45 @@ static void
 reader_cache_invalidate (ReaderCache *cache)
 {
   g_autoptr(DpsRepository) old = NULL;
+  g_autoptr(DpsColumnStore) old_store = NULL;
 
   g_mutex_lock (&cache->mutex);
   cache->database++;
   old = g_steal_pointer (&cache->repository);
+  old_store = g_steal_pointer (&cache->store);
+  if (cache->store_load != NULL)
+    g_cancellable_cancel (cache->store_load);
+  g_clear_object (&cache->store_load);
   g_mutex_unlock (&cache->mutex);
+}
+
+typedef struct {
+  DpsColumnStore *store;
+  GCancellable   *cancellable;
+} StoreLoad;
+
+static gpointer
+store_load_thread (gpointer data)
+{
+  StoreLoad *load = data;
+  g_autoptr(GError) error = NULL;
+
+  if (!dps_column_store_sync (load->store, load->cancellable, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    /* Refreshes scan in SQL meanwhile, as without the store, and retry. */
+    g_debug ("Could not load the transactions in memory: %s", error->message);
+  g_object_unref (load->store);
+  g_object_unref (load->cancellable);
+  g_free (load);
+  return NULL;
 }
 
 /* Worker side. */
 static DpsRepository *
-reader_cache_get (ReaderCache  *cache,
-                  DpsSession   *session,
-                  GError      **error)
+reader_cache_get (ReaderCache     *cache,
+                  DpsSession      *session,
+                  DpsColumnStore **out_store,
+                  GError         **error)
 {
   DpsRepository *repository;
 
@@ -137,10 +173,26 @@ reader_cache_get (ReaderCache  *cache,
   if (cache->repository == NULL || cache->opened_for != cache->database)
     {
       g_clear_object (&cache->repository);
+      g_clear_object (&cache->store);
       cache->repository = dps_session_open_reader (session, error);
       cache->opened_for = cache->database;
+      if (cache->repository != NULL &&
+          G_TYPE_CHECK_INSTANCE_TYPE (cache->repository, DPS_TYPE_SQLITE_REPOSITORY))
+        {
+          StoreLoad *load = g_new0 (StoreLoad, 1);
+
+          cache->store = dps_column_store_new (dps_sqlite_repository_get_path (cache->repository));
+          if (cache->store_load != NULL)
+            g_cancellable_cancel (cache->store_load);
+          g_clear_object (&cache->store_load);
+          cache->store_load = g_cancellable_new ();
+          load->store = g_object_ref (cache->store);
+          load->cancellable = g_object_ref (cache->store_load);
+          g_thread_unref (g_thread_new ("dps-column-load", store_load_thread, load));
+        }
     }
   repository = cache->repository != NULL ? g_object_ref (cache->repository) : NULL;
+  *out_store = cache->store != NULL ? g_object_ref (cache->store) : NULL;
   g_mutex_unlock (&cache->mutex);
   return repository;
 }
@@ -164,16 +216,31 @@ refresh_in_thread (GTask        *task,
 {
   RefreshJob *job = task_data;
   g_autoptr(DpsRepository) repository = NULL;
+  g_autoptr(DpsColumnStore) store = NULL;
   DpsDashboardData *data;
   GError *error = NULL;
 
-  repository = reader_cache_get (job->reader, job->session, &error);
+  repository = reader_cache_get (job->reader, job->session, &store, &error);
   if (repository == NULL)
     {
       g_task_return_error (task, error);
       return;
     }
-  data = dps_dashboard_data_load (repository, job->filter, cancellable, &error);
+  /* Rows landed since: appended to the store (waiting for its first
+   * load when this filter needs it, rather than scanning per chart). */
+  if (store != NULL &&
+      (dps_column_store_is_ready (store) || dps_dashboard_data_wants_store (job->filter)) &&
+      !dps_column_store_sync (store, cancellable, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+      g_debug ("Could not load the transactions in memory: %s", error->message);
+      g_clear_error (&error);
+    }
+  data = dps_dashboard_data_load_with_store (repository, store, job->filter, cancellable, &error);
   if (data == NULL)
     g_task_return_error (task, error);
   else
