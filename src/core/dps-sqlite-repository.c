@@ -885,6 +885,8 @@ insert_rows (DpsSqliteRepository  *self,
 typedef struct {
   DpsSqliteRepository *self;
   GError              *error;
+  const DpsRollupSpec *spec;   /* of @stmt */
+  sqlite3_stmt        *stmt;   /* its upsert, prepared once per batch */
 } UpsertState;
 
 static void
@@ -894,22 +896,29 @@ upsert_group_cb (const DpsRollupSpec  *spec,
 {
   UpsertState *state = user_data;
   DpsSqliteRepository *self = state->self;
-  g_autofree char *sql = NULL;
   sqlite3_stmt *stmt;
   int column = 2;
 
   if (state->error != NULL)
     return;
 
-  sql = g_strdup_printf ("INSERT INTO %s (event_date, %s, tx_count, amount_cents) "
+  /* Groups come rollup by rollup: the statement changes with the rollup. */
+  if (spec != state->spec)
+    {
+      g_autofree char *sql =
+        g_strdup_printf ("INSERT INTO %s (event_date, %s, tx_count, amount_cents) "
                          "VALUES (?, %s?, ?) ON CONFLICT DO UPDATE SET "
                          "tx_count = tx_count + excluded.tx_count, "
                          "amount_cents = amount_cents + excluded.amount_cents",
                          spec->table, spec->columns,
                          &"?, ?, ?, ?, "[(DPS_ROLLUP_MAX_DIMS - dps_rollup_spec_get_n_dims (spec)) * 3]);
-  stmt = prepare (self, sql, &state->error);
-  if (stmt == NULL)
-    return;
+
+      state->stmt = prepare (self, sql, &state->error);
+      if (state->stmt == NULL)
+        return;
+      state->spec = spec;
+    }
+  stmt = state->stmt;
 
   sqlite3_bind_int (stmt, 1, group->event_date);
   for (guint i = 0; i < dps_rollup_spec_get_n_dims (spec); i++, column++)
@@ -935,7 +944,7 @@ static gboolean
 update_rollups (DpsSqliteRepository  *self,
                 GError              **error)
 {
-  UpsertState state = { self, NULL };
+  UpsertState state = { self, NULL, NULL, NULL };
 
   dps_rollup_accumulator_foreach (self->rollups, upsert_group_cb, &state);
   if (state.error != NULL)
