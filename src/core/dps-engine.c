@@ -781,8 +781,11 @@ dps_engine_options_init (DpsEngineOptions *options)
   options->batch_interval_ms = 1000;
   options->transform_threads = MAX (g_get_num_processors (), 1u);
   options->chunk_lines = 1024;
-  /* Room for the parsers to keep working while the sink commits. */
-  options->queue_chunks = 32;
+  /* Room for the parsers to keep working while the sink commits (a
+   * commit takes the time of parsing a few chunks). Every chunk in flight
+   * is memory: deeper queues only hold more parsed rows waiting for the
+   * sink, which sets the pace. */
+  options->queue_chunks = 8;
   options->max_retries = 10;
   options->max_line_length = DPS_DEFAULT_MAX_LINE_LENGTH;
 }

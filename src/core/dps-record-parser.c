@@ -7,17 +7,21 @@
 #include <string.h>
 
 #include "dps-record-parser.h"
+#include "dps-record-parser-private.h"
 #include "dps-rules.h"
 
 struct _DpsRecordParser
 {
   GObject     parent_instance;
 
-  /* Owned references: one JSON parser reloaded for every line. */
+  /* Owned references: one JSON parser reloaded for every line that the
+   * fast path leaves to it, and a copy of the line for the fast path. */
   JsonParser *json;
+  GString    *scratch;
 
   /* Configuration */
   gsize       max_line_length;
+  gboolean    fast_path;
 };
 
 G_DEFINE_FINAL_TYPE (DpsRecordParser, dps_record_parser, G_TYPE_OBJECT)
@@ -29,6 +33,36 @@ enum {
   WATCH_AMOUNT  = 1 << 1,
 };
 
+/* The JSON type of a member's value, as the field rules see it. */
+typedef enum {
+  VALUE_ABSENT = 0,
+  VALUE_NULL,
+  VALUE_STRING,
+  VALUE_INTEGER,
+  VALUE_DOUBLE,
+  VALUE_BOOLEAN,
+  VALUE_OBJECT,
+  VALUE_ARRAY,
+} ValueKind;
+
+/* One member of the record, decoded enough for the field rules. */
+typedef struct {
+  ValueKind   kind;
+  const char *string;    /* VALUE_STRING: NUL-terminated, unescaped */
+  gint64      integer;   /* VALUE_INTEGER */
+  double      number;    /* VALUE_DOUBLE */
+} FieldValue;
+
+#define N_FIELDS 10
+
+/* Where the syntax check saw a field's last value in the root object:
+ * [start, end) of the string contents or of the number's text. */
+typedef struct {
+  ValueKind   kind;
+  const char *start;
+  const char *end;
+} FieldSpan;
+
 /* What the syntax check found. */
 typedef struct {
   const char      *problem;        /* NULL when the text is clean */
@@ -37,6 +71,13 @@ typedef struct {
   char             character;      /* the unexpected one, when printable ASCII */
   guint            huge_positive;  /* WATCH_* members whose value is an integer > G_MAXINT64 */
   guint            huge_negative;  /* … a negative integer of 19 digits or more */
+
+  /* The root object's fields, for reading them without json-glib. Only
+   * valid when @spans_usable: the root is an object, no key of it and no
+   * string of a field holds an escape (those go through json-glib). */
+  gboolean         root_object;
+  gboolean         spans_usable;
+  FieldSpan        spans[N_FIELDS];
 } JsonScan;
 
 typedef enum {
@@ -54,9 +95,9 @@ typedef enum {
   FIELD_NUMBER,
 } FieldKind;
 
-typedef gboolean (*FieldApply) (JsonNode       *node,
-                                DpsTransaction *tx,
-                                DpsRuleFailure *failure);
+typedef gboolean (*FieldApply) (const FieldValue *value,
+                                DpsTransaction   *tx,
+                                DpsRuleFailure   *failure);
 
 typedef struct {
   const char *name;
@@ -69,6 +110,51 @@ typedef struct {
 } FieldRule;
 
 static const char utf8_bom[] = "\xEF\xBB\xBF";
+
+/* The record's fields, in the order their rules are checked. */
+static const char *const field_names[N_FIELDS] = {
+  "transaction_id", "event_ts", "user_id", "amount", "merchant",
+  "category", "city", "status", "payment_method", "currency",
+};
+
+/* Index in field_names of an unescaped key, or -1. */
+static int
+field_for_key (const char *p,
+               const char *end)
+{
+  gsize length = (gsize) (end - p);
+
+  /* Tell the names apart by length and first letter before comparing. */
+  switch (length)
+    {
+    case 4:
+      return memcmp (p, "city", 4) == 0 ? 6 : -1;
+    case 6:
+      if (*p == 'a')
+        return memcmp (p, "amount", 6) == 0 ? 3 : -1;
+      return memcmp (p, "status", 6) == 0 ? 7 : -1;
+    case 7:
+      return memcmp (p, "user_id", 7) == 0 ? 2 : -1;
+    case 8:
+      if (*p == 'e')
+        return memcmp (p, "event_ts", 8) == 0 ? 1 : -1;
+      if (*p == 'm')
+        return memcmp (p, "merchant", 8) == 0 ? 4 : -1;
+      if (*p == 'c')
+        {
+          if (memcmp (p, "category", 8) == 0)
+            return 5;
+          return memcmp (p, "currency", 8) == 0 ? 9 : -1;
+        }
+      return -1;
+    case 14:
+      if (*p == 'p')
+        return memcmp (p, "payment_method", 14) == 0 ? 8 : -1;
+      return memcmp (p, "transaction_id", 14) == 0 ? 0 : -1;
+    default:
+      return -1;
+    }
+}
 
 /* Strict JSON syntax check (RFC 8259), run before json-glib.
  *
@@ -282,12 +368,14 @@ scan_string (const char  *text,
 }
 
 /* *pp is on '-' or a digit. @huge is set to 1 (or -1) for an integer
- * above G_MAXINT64 (or a negative one of 19 digits or more), else 0. */
+ * above G_MAXINT64 (or a negative one of 19 digits or more), else 0;
+ * @is_integer to whether it has neither fraction nor exponent. */
 static gboolean
 scan_number (const char  *text,
              const char **pp,
              const char  *end,
              int         *huge,
+             gboolean    *is_integer,
              JsonScan    *scan)
 {
   const char *p = *pp;
@@ -345,6 +433,7 @@ scan_number (const char  *text,
         *huge = 1;
     }
 
+  *is_integer = integer;
   *pp = p;
   return TRUE;
 }
@@ -353,9 +442,11 @@ static gboolean
 scan_literal (const char  *text,
               const char **pp,
               const char  *end,
+              ValueKind   *kind,
               JsonScan    *scan)
 {
   static const char *const words[] = { "true", "false", "null" };
+  static const ValueKind kinds[] = { VALUE_BOOLEAN, VALUE_BOOLEAN, VALUE_NULL };
   const char *p = *pp;
 
   for (guint i = 0; i < G_N_ELEMENTS (words); i++)
@@ -365,6 +456,7 @@ scan_literal (const char  *text,
       if ((gsize) (end - p) >= length && memcmp (p, words[i], length) == 0 &&
           (p + length == end || is_delimiter (p[length])))
         {
+          *kind = kinds[i];
           *pp = p + length;
           return TRUE;
         }
@@ -385,16 +477,21 @@ scan_json (const char *text,
   guint64 objects = 0;   /* bit d: the container at depth d + 1 is an object */
   guint depth = 0;
   guint watch = 0;       /* WATCH_* bit of the current root member */
+  int field = -1;        /* field_names index of the current root member */
 
   G_STATIC_ASSERT (DPS_MAX_JSON_DEPTH <= 64);
 
   memset (scan, 0, sizeof *scan);
+  scan->spans_usable = TRUE;
 
   while (p < end)
     {
       const char *start, *stop;
-      gboolean has_escape, in_object;
+      gboolean has_escape, in_object, is_integer;
+      ValueKind kind;
       int huge;
+      /* The value starting here is a field's, in the root object. */
+      gboolean field_value = depth == 1 && field >= 0 && state == EXPECT_VALUE && scan->root_object;
 
       if (is_json_space (*p))
         {
@@ -420,6 +517,13 @@ scan_json (const char *text,
             objects |= G_GUINT64_CONSTANT (1) << depth;
           else
             objects &= ~(G_GUINT64_CONSTANT (1) << depth);
+          if (depth == 0)
+            scan->root_object = *p == '{';
+          else if (field_value)
+            {
+              scan->spans[field].kind = *p == '{' ? VALUE_OBJECT : VALUE_ARRAY;
+              scan->spans[field].start = scan->spans[field].end = p;
+            }
           depth++;
           state = *p == '{' ? EXPECT_KEY_OR_CLOSE : EXPECT_VALUE_OR_CLOSE;
           p++;
@@ -464,6 +568,11 @@ scan_json (const char *text,
                   watch = watch_for_key (start, stop, has_escape);
                   scan->huge_positive &= ~watch;
                   scan->huge_negative &= ~watch;
+                  /* An escaped key may spell a field's name: json-glib
+                   * decodes it. */
+                  if (has_escape)
+                    scan->spans_usable = FALSE;
+                  field = has_escape ? -1 : field_for_key (start, stop);
                 }
               state = EXPECT_COLON;
               break;
@@ -473,6 +582,15 @@ scan_json (const char *text,
           if (!scan_string (text, &p, end, &start, &stop, &has_escape,
                             &unicode_problem, &unicode_at, scan))
             return FALSE;
+          if (field_value)
+            {
+              /* Escaped text is json-glib's to decode. */
+              if (has_escape)
+                scan->spans_usable = FALSE;
+              scan->spans[field].kind = VALUE_STRING;
+              scan->spans[field].start = start;
+              scan->spans[field].end = stop;
+            }
           state = depth == 0 ? EXPECT_END : EXPECT_COMMA_OR_CLOSE;
           break;
 
@@ -480,8 +598,15 @@ scan_json (const char *text,
         case '5': case '6': case '7': case '8': case '9':
           if (state != EXPECT_VALUE && state != EXPECT_VALUE_OR_CLOSE)
             goto unexpected;
-          if (!scan_number (text, &p, end, &huge, scan))
+          start = p;
+          if (!scan_number (text, &p, end, &huge, &is_integer, scan))
             return FALSE;
+          if (field_value)
+            {
+              scan->spans[field].kind = is_integer ? VALUE_INTEGER : VALUE_DOUBLE;
+              scan->spans[field].start = start;
+              scan->spans[field].end = p;
+            }
           if (depth == 1 && huge > 0)
             scan->huge_positive |= watch;
           else if (depth == 1 && huge < 0)
@@ -494,8 +619,13 @@ scan_json (const char *text,
         case 'n':
           if (state != EXPECT_VALUE && state != EXPECT_VALUE_OR_CLOSE)
             goto unexpected;
-          if (!scan_literal (text, &p, end, scan))
+          if (!scan_literal (text, &p, end, &kind, scan))
             return FALSE;
+          if (field_value)
+            {
+              scan->spans[field].kind = kind;
+              scan->spans[field].start = scan->spans[field].end = p;
+            }
           state = depth == 0 ? EXPECT_END : EXPECT_COMMA_OR_CLOSE;
           break;
 
@@ -519,127 +649,119 @@ unexpected:
 /* Field rules, in the order they are checked. */
 
 static const char *
-json_type_name (JsonNode *node)
+value_type_name (const FieldValue *value)
 {
-  GType type;
-
-  switch (JSON_NODE_TYPE (node))
+  switch (value->kind)
     {
-    case JSON_NODE_OBJECT:
+    case VALUE_OBJECT:
       return "an object";
-    case JSON_NODE_ARRAY:
+    case VALUE_ARRAY:
       return "an array";
-    case JSON_NODE_NULL:
+    case VALUE_NULL:
+    case VALUE_ABSENT:
       return "null";
-    case JSON_NODE_VALUE:
+    case VALUE_STRING:
+      return "a string";
+    case VALUE_BOOLEAN:
+      return "a boolean";
+    case VALUE_INTEGER:
+    case VALUE_DOUBLE:
     default:
-      break;
+      return "a number";
     }
-
-  type = json_node_get_value_type (node);
-  if (type == G_TYPE_STRING)
-    return "a string";
-  if (type == G_TYPE_BOOLEAN)
-    return "a boolean";
-  return "a number";
 }
 
 static gboolean
-node_has_kind (JsonNode  *node,
-               FieldKind  kind)
+value_has_kind (const FieldValue *value,
+                FieldKind         kind)
 {
-  GType type;
-
-  if (!JSON_NODE_HOLDS_VALUE (node))
-    return FALSE;
-  type = json_node_get_value_type (node);
   if (kind == FIELD_STRING)
-    return type == G_TYPE_STRING;
-  return type == G_TYPE_INT64 || type == G_TYPE_DOUBLE;
+    return value->kind == VALUE_STRING;
+  return value->kind == VALUE_INTEGER || value->kind == VALUE_DOUBLE;
 }
 
 static gboolean
-apply_transaction_id (JsonNode       *node,
-                      DpsTransaction *tx,
-                      DpsRuleFailure *failure)
+apply_transaction_id (const FieldValue *value,
+                      DpsTransaction   *tx,
+                      DpsRuleFailure   *failure)
 {
-  return dps_rules_transaction_id (json_node_get_string (node), tx->id, failure);
+  return dps_rules_transaction_id (value->string, tx->id, failure);
 }
 
 static gboolean
-apply_event_ts (JsonNode       *node,
-                DpsTransaction *tx,
-                DpsRuleFailure *failure)
+apply_event_ts (const FieldValue *value,
+                DpsTransaction   *tx,
+                DpsRuleFailure   *failure)
 {
-  return dps_rules_event_ts (json_node_get_string (node), &tx->event_ts, failure);
+  return dps_rules_event_ts (value->string, &tx->event_ts, failure);
 }
 
 static gboolean
-apply_user_id (JsonNode       *node,
-               DpsTransaction *tx,
-               DpsRuleFailure *failure)
+apply_user_id (const FieldValue *value,
+               DpsTransaction   *tx,
+               DpsRuleFailure   *failure)
 {
-  if (json_node_get_value_type (node) == G_TYPE_INT64)
-    return dps_rules_user_id_from_int (json_node_get_int (node), &tx->user_id, failure);
-  return dps_rules_user_id_from_double (json_node_get_double (node), &tx->user_id, failure);
+  if (value->kind == VALUE_INTEGER)
+    return dps_rules_user_id_from_int (value->integer, &tx->user_id, failure);
+  return dps_rules_user_id_from_double (value->number, &tx->user_id, failure);
 }
 
 static gboolean
-apply_amount (JsonNode       *node,
-              DpsTransaction *tx,
-              DpsRuleFailure *failure)
+apply_amount (const FieldValue *value,
+              DpsTransaction   *tx,
+              DpsRuleFailure   *failure)
 {
-  if (json_node_get_value_type (node) == G_TYPE_INT64)
-    return dps_rules_amount_from_int (json_node_get_int (node), &tx->amount_cents, failure);
-  return dps_rules_amount_from_double (json_node_get_double (node), &tx->amount_cents, failure);
+  if (value->kind == VALUE_INTEGER)
+    return dps_rules_amount_from_int (value->integer, &tx->amount_cents, failure);
+  return dps_rules_amount_from_double (value->number, &tx->amount_cents, failure);
 }
 
 static gboolean
-apply_merchant (JsonNode       *node,
-                DpsTransaction *tx,
-                DpsRuleFailure *failure)
+apply_merchant (const FieldValue *value,
+                DpsTransaction   *tx,
+                DpsRuleFailure   *failure)
 {
-  return dps_rules_text (json_node_get_string (node), FALSE, &tx->merchant, failure);
+  return dps_rules_text (value->string, FALSE, &tx->merchant, failure);
 }
 
 static gboolean
-apply_category (JsonNode       *node,
-                DpsTransaction *tx,
-                DpsRuleFailure *failure)
+apply_category (const FieldValue *value,
+                DpsTransaction   *tx,
+                DpsRuleFailure   *failure)
 {
-  return dps_rules_text (json_node_get_string (node), TRUE, &tx->category, failure);
+  return dps_rules_text (value->string, TRUE, &tx->category, failure);
 }
 
 static gboolean
-apply_city (JsonNode       *node,
-            DpsTransaction *tx,
-            DpsRuleFailure *failure)
+apply_city (const FieldValue *value,
+            DpsTransaction   *tx,
+            DpsRuleFailure   *failure)
 {
-  return dps_rules_text (json_node_get_string (node), FALSE, &tx->city, failure);
+  return dps_rules_text (value->string, FALSE, &tx->city, failure);
 }
 
 static gboolean
-apply_status (JsonNode       *node,
-              DpsTransaction *tx,
-              DpsRuleFailure *failure)
+apply_status (const FieldValue *value,
+              DpsTransaction   *tx,
+              DpsRuleFailure   *failure)
 {
-  return dps_rules_status (json_node_get_string (node), &tx->status, failure);
+  return dps_rules_status (value->string, &tx->status, failure);
 }
 
 static gboolean
-apply_payment_method (JsonNode       *node,
-                      DpsTransaction *tx,
-                      DpsRuleFailure *failure)
+apply_payment_method (const FieldValue *value,
+                      DpsTransaction   *tx,
+                      DpsRuleFailure   *failure)
 {
-  return dps_rules_payment_method (json_node_get_string (node), &tx->payment_method, failure);
+  return dps_rules_payment_method (value->string, &tx->payment_method, failure);
 }
 
 static gboolean
-apply_currency (JsonNode       *node,
-                DpsTransaction *tx,
-                DpsRuleFailure *failure)
+apply_currency (const FieldValue *value,
+                DpsTransaction   *tx,
+                DpsRuleFailure   *failure)
 {
-  return dps_rules_currency (json_node_get_string (node), tx->currency, failure);
+  return dps_rules_currency (value->string, tx->currency, failure);
 }
 
 static void
@@ -648,6 +770,7 @@ default_currency (DpsTransaction *tx)
   memcpy (tx->currency, "EUR", 4);
 }
 
+/* In the order of field_names. */
 static const FieldRule field_rules[] = {
   { "transaction_id", FIELD_STRING, "a string",    0, NULL, apply_transaction_id, NULL },
   { "event_ts",       FIELD_STRING, "a string",    0, NULL, apply_event_ts, NULL },
@@ -662,6 +785,122 @@ static const FieldRule field_rules[] = {
   { "payment_method", FIELD_STRING, "a string",    0, NULL, apply_payment_method, NULL },
   { "currency",       FIELD_STRING, "a string",    0, NULL, apply_currency, default_currency },
 };
+G_STATIC_ASSERT (G_N_ELEMENTS (field_rules) == N_FIELDS);
+
+/* Reading the fields */
+
+/* From json-glib's tree (the general path). */
+static void
+value_from_node (JsonNode   *node,
+                 FieldValue *value)
+{
+  GType type;
+
+  memset (value, 0, sizeof *value);
+  if (node == NULL)
+    {
+      value->kind = VALUE_ABSENT;
+      return;
+    }
+  switch (JSON_NODE_TYPE (node))
+    {
+    case JSON_NODE_OBJECT:
+      value->kind = VALUE_OBJECT;
+      return;
+    case JSON_NODE_ARRAY:
+      value->kind = VALUE_ARRAY;
+      return;
+    case JSON_NODE_NULL:
+      value->kind = VALUE_NULL;
+      return;
+    case JSON_NODE_VALUE:
+    default:
+      break;
+    }
+
+  type = json_node_get_value_type (node);
+  if (type == G_TYPE_STRING)
+    {
+      value->kind = VALUE_STRING;
+      value->string = json_node_get_string (node);
+    }
+  else if (type == G_TYPE_BOOLEAN)
+    value->kind = VALUE_BOOLEAN;
+  else if (type == G_TYPE_INT64)
+    {
+      value->kind = VALUE_INTEGER;
+      value->integer = json_node_get_int (node);
+    }
+  else
+    {
+      value->kind = VALUE_DOUBLE;
+      value->number = json_node_get_double (node);
+    }
+}
+
+static void
+values_from_object (JsonObject *object,
+                    FieldValue  values[N_FIELDS])
+{
+  for (guint i = 0; i < N_FIELDS; i++)
+    value_from_node (json_object_get_member (object, field_names[i]), &values[i]);
+}
+
+/* From the spans the syntax check noted (the fast path): @copy is a
+ * writable copy of the text the spans point into, starting at @text,
+ * where strings are cut with a NUL at their closing quote. Numbers are
+ * read as json-glib reads them: integers exactly, others with strtod. */
+static void
+values_from_spans (const JsonScan *scan,
+                   const char     *text,
+                   char           *copy,
+                   FieldValue      values[N_FIELDS])
+{
+  for (guint i = 0; i < N_FIELDS; i++)
+    {
+      const FieldSpan *span = &scan->spans[i];
+      FieldValue *value = &values[i];
+
+      memset (value, 0, sizeof *value);
+      value->kind = span->kind;
+      switch (span->kind)
+        {
+        case VALUE_STRING:
+          copy[span->end - text] = '\0';
+          value->string = copy + (span->start - text);
+          break;
+
+        case VALUE_INTEGER:
+          {
+            const char *p = span->start;
+            gboolean negative = *p == '-';
+            guint64 magnitude = 0;
+
+            /* Integers beyond gint64 are flagged by the scan; only a
+             * watched field's value is used, and then never a huge one. */
+            if (negative)
+              p++;
+            for (; p < span->end; p++)
+              magnitude = magnitude * 10 + (guint64) (*p - '0');
+            value->integer = negative ? (gint64) (G_GUINT64_CONSTANT (0) - magnitude) : (gint64) magnitude;
+          }
+          break;
+
+        case VALUE_DOUBLE:
+          /* strtod stops at the delimiter that ends a JSON number. */
+          value->number = g_ascii_strtod (copy + (span->start - text), NULL);
+          break;
+
+        case VALUE_ABSENT:
+        case VALUE_NULL:
+        case VALUE_BOOLEAN:
+        case VALUE_OBJECT:
+        case VALUE_ARRAY:
+        default:
+          break;
+        }
+    }
+}
 
 /* Rejects */
 
@@ -689,20 +928,17 @@ reject_line (DpsReject       *reject,
 /* Keeps what can still be read of a record that broke a field rule, so
  * that rejects can be found by id and by date. */
 static void
-salvage_identity (JsonObject *root,
-                  DpsReject  *reject)
+salvage_identity (const FieldValue  values[N_FIELDS],
+                  DpsReject        *reject)
 {
-  JsonNode *node;
+  const FieldValue *id = &values[0];
+  const FieldValue *when = &values[1];
   DpsRuleFailure ignored;
   gint64 usec;
 
-  node = json_object_get_member (root, "transaction_id");
-  if (node != NULL && node_has_kind (node, FIELD_STRING))
-    reject->transaction_id = g_strdup (json_node_get_string (node));
-
-  node = json_object_get_member (root, "event_ts");
-  if (node != NULL && node_has_kind (node, FIELD_STRING) &&
-      dps_rules_event_ts (json_node_get_string (node), &usec, &ignored))
+  if (id->kind == VALUE_STRING)
+    reject->transaction_id = g_strdup (id->string);
+  if (when->kind == VALUE_STRING && dps_rules_event_ts (when->string, &usec, &ignored))
     reject->event_ts = usec;
 }
 
@@ -712,6 +948,8 @@ dps_record_parser_finalize (GObject *object)
   DpsRecordParser *self = (DpsRecordParser *) object;
 
   g_clear_object (&self->json);
+  if (self->scratch != NULL)
+    g_string_free (g_steal_pointer (&self->scratch), TRUE);
 
   G_OBJECT_CLASS (dps_record_parser_parent_class)->finalize (object);
 }
@@ -728,7 +966,9 @@ static void
 dps_record_parser_init (DpsRecordParser *self)
 {
   self->json = json_parser_new ();
+  self->scratch = g_string_sized_new (512);
   self->max_line_length = DPS_DEFAULT_MAX_LINE_LENGTH;
+  self->fast_path = TRUE;
 }
 
 DpsRecordParser *
@@ -768,7 +1008,7 @@ dps_record_parser_parse (DpsRecordParser *self,
   gsize text_length;
   JsonScan scan;
   JsonNode *root;
-  JsonObject *object;
+  FieldValue values[N_FIELDS];
 
   g_return_val_if_fail (DPS_IS_RECORD_PARSER (self), FALSE);
   g_return_val_if_fail (line != NULL || length == 0, FALSE);
@@ -822,30 +1062,46 @@ dps_record_parser_parse (DpsRecordParser *self,
       return reject_line (reject, scan.reason, NULL, detail, line, length, full_length);
     }
 
-  if (!json_parser_load_from_data (self->json, text, (gssize) text_length, &error))
-    return reject_line (reject, DPS_REJECT_MALFORMED_JSON, NULL,
-                        g_strdup (error->message), line, length, full_length);
+  if (scan.root_object && scan.spans_usable && self->fast_path)
+    {
+      /* The usual record: a flat object whose fields hold no escapes.
+       * Read them from the spans the check noted, in a copy of the text
+       * where each string can end with a NUL. */
+      g_string_truncate (self->scratch, 0);
+      g_string_append_len (self->scratch, text, (gssize) text_length);
+      values_from_spans (&scan, text, self->scratch->str, values);
+    }
+  else
+    {
+      if (!json_parser_load_from_data (self->json, text, (gssize) text_length, &error))
+        return reject_line (reject, DPS_REJECT_MALFORMED_JSON, NULL,
+                            g_strdup (error->message), line, length, full_length);
 
-  root = json_parser_get_root (self->json);
-  if (root == NULL)
-    return reject_line (reject, DPS_REJECT_MALFORMED_JSON, NULL,
-                        g_strdup ("the line is empty"), line, length, full_length);
-  if (!JSON_NODE_HOLDS_OBJECT (root))
-    return reject_line (reject, DPS_REJECT_NOT_OBJECT, NULL,
-                        g_strdup_printf ("the line holds %s, not an object",
-                                         json_type_name (root)),
-                        line, length, full_length);
+      root = json_parser_get_root (self->json);
+      if (root == NULL)
+        return reject_line (reject, DPS_REJECT_MALFORMED_JSON, NULL,
+                            g_strdup ("the line is empty"), line, length, full_length);
+      if (!JSON_NODE_HOLDS_OBJECT (root))
+        {
+          FieldValue held;
 
-  object = json_node_get_object (root);
+          value_from_node (root, &held);
+          return reject_line (reject, DPS_REJECT_NOT_OBJECT, NULL,
+                              g_strdup_printf ("the line holds %s, not an object",
+                                               value_type_name (&held)),
+                              line, length, full_length);
+        }
+      values_from_object (json_node_get_object (root), values);
+    }
 
-  for (guint i = 0; i < G_N_ELEMENTS (field_rules); i++)
+  for (guint i = 0; i < N_FIELDS; i++)
     {
       const FieldRule *rule = &field_rules[i];
-      JsonNode *node = json_object_get_member (object, rule->name);
+      const FieldValue *value = &values[i];
       DpsRuleFailure failure;
       char *detail;
 
-      if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+      if (value->kind == VALUE_ABSENT || value->kind == VALUE_NULL)
         {
           if (rule->absent != NULL)
             {
@@ -853,13 +1109,13 @@ dps_record_parser_parse (DpsRecordParser *self,
               continue;
             }
           detail = g_strdup_printf ("field \"%s\" is %s", rule->name,
-                                    node == NULL ? "missing" : "null");
+                                    value->kind == VALUE_ABSENT ? "missing" : "null");
           failure.reason = DPS_REJECT_MISSING_FIELD;
         }
-      else if (!node_has_kind (node, rule->kind))
+      else if (!value_has_kind (value, rule->kind))
         {
           detail = g_strdup_printf ("field \"%s\" must be %s, not %s", rule->name,
-                                    rule->expected, json_type_name (node));
+                                    rule->expected, value_type_name (value));
           failure.reason = DPS_REJECT_WRONG_TYPE;
         }
       else if ((scan.huge_positive | scan.huge_negative) & rule->watch)
@@ -869,18 +1125,27 @@ dps_record_parser_parse (DpsRecordParser *self,
                                                                        : "must be greater than 0");
           failure.reason = DPS_REJECT_OUT_OF_RANGE;
         }
-      else if (!rule->apply (node, tx, &failure))
+      else if (!rule->apply (value, tx, &failure))
         detail = g_strdup_printf ("field \"%s\" %s", rule->name, failure.problem);
       else
         continue;
 
       dps_transaction_clear (tx);
       reject_line (reject, failure.reason, rule->name, detail, line, length, full_length);
-      salvage_identity (object, reject);
+      salvage_identity (values, reject);
       return FALSE;
     }
 
   tx->payload = g_strndup (text, text_length);
   dps_transaction_enrich (tx);
   return TRUE;
+}
+
+void
+dps_record_parser_set_fast_path (DpsRecordParser *self,
+                                 gboolean         enabled)
+{
+  g_return_if_fail (DPS_IS_RECORD_PARSER (self));
+
+  self->fast_path = enabled;
 }

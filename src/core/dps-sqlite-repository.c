@@ -32,6 +32,10 @@ struct _DpsSqliteRepository
   GHashTable         *source_ids;     /* source key → id */
   DpsRepositoryFlags  flags;
   DpsRollupAccumulator *rollups;      /* one batch's new rows, summed */
+  char               *insert_sql;         /* transactions, one row */
+  char               *insert_group_sql;   /* transactions, GROUP_ROWS rows */
+  char               *payload_sql;        /* transaction_payloads, one row */
+  char               *payload_group_sql;  /* transaction_payloads, GROUP_ROWS rows */
 
   /* Borrowed for the duration of one call, read by the progress handler. */
   GCancellable       *cancellable;
@@ -419,6 +423,10 @@ dps_sqlite_repository_finalize (GObject *object)
   g_clear_pointer (&self->statements, g_hash_table_unref);
   g_clear_pointer (&self->source_ids, g_hash_table_unref);
   g_clear_pointer (&self->rollups, dps_rollup_accumulator_free);
+  g_free (self->insert_sql);
+  g_free (self->insert_group_sql);
+  g_free (self->payload_sql);
+  g_free (self->payload_group_sql);
   if (self->db != NULL)
     {
       /* A clean close checkpoints the WAL into the database file. */
@@ -490,6 +498,46 @@ bind_position (sqlite3_stmt      *stmt,
  * key; lookups scan this many keys from the natural one. */
 #define KEY_PROBES 64
 
+/* Rows per multi-row INSERT. One statement for many rows pays once for
+ * what every execution costs (starting the program, opening the table's
+ * and the indexes' cursors): loading is CPU-bound in the writer. */
+#define GROUP_ROWS 64
+#define TX_COLUMNS 17
+#define PAYLOAD_COLUMNS 6
+
+/* A statement that inserts several rows and may fail half-way keeps a
+ * statement journal (in a temporary file past 64 KiB) to undo its part:
+ * that doubled the writes. OR IGNORE statements cannot fail half-way, so
+ * the groups use it; a row a group skipped, for whatever reason, goes
+ * again through the single-row statement, which reports errors. */
+#define TX_COLUMN_LIST \
+  " INTO transactions (id, tx_key, tx_uuid, event_ts, event_date, event_hour, " \
+  "event_dow, user_id, amount_cents, amount_bucket, merchant, category, " \
+  "city, status, payment_method, currency, ingested_at)"
+#define PAYLOAD_COLUMN_LIST \
+  " INTO transaction_payloads (id, source_id, source_partition, " \
+  "source_offset, source_line, payload)"
+
+/* "HEAD VALUES (?, …), (?, …)… TAIL" for @rows rows of @columns. */
+static char *
+multi_row_sql (const char *head,
+               guint       columns,
+               guint       rows,
+               const char *tail)
+{
+  GString *sql = g_string_new (head);
+
+  for (guint r = 0; r < rows; r++)
+    {
+      g_string_append (sql, r == 0 ? " VALUES (" : ", (");
+      for (guint c = 0; c < columns; c++)
+        g_string_append (sql, c == 0 ? "?" : ", ?");
+      g_string_append_c (sql, ')');
+    }
+  g_string_append (sql, tail);
+  return g_string_free (sql, FALSE);
+}
+
 /* Whether @id is stored, looking through its possible keys. */
 static gboolean
 uuid_is_stored (DpsSqliteRepository  *self,
@@ -516,40 +564,73 @@ uuid_is_stored (DpsSqliteRepository  *self,
   return TRUE;
 }
 
-/* Inserts one row under @key or, when another UUID holds it, the next
- * free key. *out_inserted is FALSE for a duplicate. */
+/* Binds one row of transactions from parameter @first (1-based) on; the
+ * key is bound separately. */
+static void
+bind_transaction (sqlite3_stmt         *insert,
+                  int                   first,
+                  const DpsTransaction *tx,
+                  gint64                id,
+                  gint64                now)
+{
+  sqlite3_bind_int64 (insert, first, id);
+  sqlite3_bind_blob (insert, first + 2, tx->id, 16, SQLITE_STATIC);
+  sqlite3_bind_int64 (insert, first + 3, tx->event_ts);
+  sqlite3_bind_int (insert, first + 4, tx->event_date);
+  sqlite3_bind_int (insert, first + 5, tx->event_hour);
+  sqlite3_bind_int (insert, first + 6, tx->event_dayofweek);
+  sqlite3_bind_int64 (insert, first + 7, tx->user_id);
+  sqlite3_bind_int64 (insert, first + 8, tx->amount_cents);
+  sqlite3_bind_int (insert, first + 9, tx->amount_bucket);
+  sqlite3_bind_text (insert, first + 10, tx->merchant, -1, SQLITE_STATIC);
+  sqlite3_bind_text (insert, first + 11, tx->category, -1, SQLITE_STATIC);
+  sqlite3_bind_text (insert, first + 12, tx->city, -1, SQLITE_STATIC);
+  sqlite3_bind_int (insert, first + 13, tx->status);
+  sqlite3_bind_int (insert, first + 14, tx->payment_method);
+  sqlite3_bind_text (insert, first + 15, tx->currency, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (insert, first + 16, now);
+}
+
+static void
+bind_payload (sqlite3_stmt      *insert,
+              int                first,
+              const DpsBatchRow *row,
+              gint64             id)
+{
+  const DpsPosition *position = &row->position;
+
+  sqlite3_bind_int64 (insert, first, id);
+  if (position->source_id != 0)
+    sqlite3_bind_int64 (insert, first + 1, position->source_id);
+  else
+    sqlite3_bind_null (insert, first + 1);
+  sqlite3_bind_int64 (insert, first + 2, position->partition);
+  sqlite3_bind_int64 (insert, first + 3, position->offset);
+  sqlite3_bind_int64 (insert, first + 4, position->line);
+  sqlite3_bind_text (insert, first + 5, row->tx.payload != NULL ? row->tx.payload : "", -1, SQLITE_STATIC);
+}
+
+/* Inserts one row as row @id under its key or, when another UUID holds
+ * it, the next free key. *out_inserted is FALSE for a duplicate. */
 static gboolean
 insert_transaction (DpsSqliteRepository  *self,
                     sqlite3_stmt         *insert,
                     const DpsTransaction *tx,
+                    gint64                id,
                     gint64                now,
                     gboolean             *out_inserted,
                     GError              **error)
 {
   gint64 key = dps_uuid_to_key (tx->id);
 
-  sqlite3_bind_blob (insert, 2, tx->id, 16, SQLITE_STATIC);
-  sqlite3_bind_int64 (insert, 3, tx->event_ts);
-  sqlite3_bind_int (insert, 4, tx->event_date);
-  sqlite3_bind_int (insert, 5, tx->event_hour);
-  sqlite3_bind_int (insert, 6, tx->event_dayofweek);
-  sqlite3_bind_int64 (insert, 7, tx->user_id);
-  sqlite3_bind_int64 (insert, 8, tx->amount_cents);
-  sqlite3_bind_int (insert, 9, tx->amount_bucket);
-  sqlite3_bind_text (insert, 10, tx->merchant, -1, SQLITE_STATIC);
-  sqlite3_bind_text (insert, 11, tx->category, -1, SQLITE_STATIC);
-  sqlite3_bind_text (insert, 12, tx->city, -1, SQLITE_STATIC);
-  sqlite3_bind_int (insert, 13, tx->status);
-  sqlite3_bind_int (insert, 14, tx->payment_method);
-  sqlite3_bind_text (insert, 15, tx->currency, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (insert, 16, now);
+  bind_transaction (insert, 1, tx, id, now);
 
   for (guint probe = 0; probe < KEY_PROBES && key < G_MAXINT64; probe++, key++)
     {
       gboolean stored = FALSE;
       int rc;
 
-      sqlite3_bind_int64 (insert, 1, key);
+      sqlite3_bind_int64 (insert, 2, key);
       rc = sqlite3_step (insert);
       sqlite3_reset (insert);
       if (rc != SQLITE_DONE)
@@ -579,79 +660,224 @@ insert_transaction (DpsSqliteRepository  *self,
 }
 
 static gboolean
+row_id_is_stored (DpsSqliteRepository  *self,
+                  sqlite3_stmt         *lookup,
+                  gint64                id,
+                  gboolean             *out_stored,
+                  GError              **error)
+{
+  int rc;
+
+  sqlite3_bind_int64 (lookup, 1, id);
+  rc = sqlite3_step (lookup);
+  sqlite3_reset (lookup);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return set_error (self, rc, error, _("store transactions"));
+  *out_stored = rc == SQLITE_ROW;
+  return TRUE;
+}
+
+/* A row whose id was already stored: counts one more arrival. */
+static gboolean
+count_duplicate (DpsSqliteRepository  *self,
+                 sqlite3_stmt         *duplicate,
+                 const DpsBatchRow    *row,
+                 gint64                now,
+                 GError              **error)
+{
+  int rc;
+
+  sqlite3_bind_int64 (duplicate, 1, dps_uuid_to_key (row->tx.id));
+  sqlite3_bind_blob (duplicate, 2, row->tx.id, 16, SQLITE_STATIC);
+  sqlite3_bind_int64 (duplicate, 3, now);
+  if (row->position.source_id != 0)
+    sqlite3_bind_int64 (duplicate, 4, row->position.source_id);
+  else
+    sqlite3_bind_null (duplicate, 4);
+  rc = sqlite3_step (duplicate);
+  sqlite3_reset (duplicate);
+  if (rc != SQLITE_DONE)
+    return set_error (self, rc, error, _("count duplicates"));
+  return TRUE;
+}
+
+typedef struct {
+  guint  row;   /* index in the batch */
+  gint64 id;    /* rowid it was stored under */
+} StoredRow;
+
+/* One row through the single-row statement: stored under @next_id (and
+ * noted in @stored) or counted as a duplicate. */
+static gboolean
+insert_one (DpsSqliteRepository  *self,
+            sqlite3_stmt         *insert,
+            sqlite3_stmt         *duplicate,
+            DpsBatch             *batch,
+            guint                 i,
+            gint64               *next_id,
+            gint64                now,
+            GArray               *stored,
+            DpsBatchResult       *result,
+            GError              **error)
+{
+  const DpsBatchRow *row = &g_array_index (batch->rows, DpsBatchRow, i);
+  gboolean inserted = FALSE;
+
+  if (!insert_transaction (self, insert, &row->tx, *next_id, now, &inserted, error))
+    return FALSE;
+  if (inserted)
+    {
+      StoredRow s = { i, (*next_id)++ };
+
+      g_array_append_val (stored, s);
+      return TRUE;
+    }
+  result->duplicates++;
+  return count_duplicate (self, duplicate, row, now, error);
+}
+
+static gboolean
 insert_rows (DpsSqliteRepository  *self,
              DpsBatch             *batch,
              gint64                now,
              DpsBatchResult       *result,
              GError              **error)
 {
-  sqlite3_stmt *insert, *payload, *duplicate;
-
-  insert = prepare (self,
-                    "INSERT INTO transactions (tx_key, tx_uuid, event_ts, event_date, event_hour, "
-                    "event_dow, user_id, amount_cents, amount_bucket, merchant, category, "
-                    "city, status, payment_method, currency, ingested_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                    "ON CONFLICT (tx_key) DO NOTHING", error);
-  if (insert == NULL)
-    return FALSE;
-  payload = prepare (self,
-                     "INSERT INTO transaction_payloads (id, source_id, source_partition, "
-                     "source_offset, source_line, payload) VALUES (?, ?, ?, ?, ?, ?)", error);
-  if (payload == NULL)
-    return FALSE;
-  duplicate = prepare (self,
-                       "INSERT INTO duplicate_transactions "
-                       "(tx_uuid, arrivals, first_seen, last_seen, last_source_id) "
-                       "SELECT tx_uuid, 2, ingested_at, ?3, ?4 FROM transactions "
-                       "WHERE tx_key >= ?1 AND tx_key < ?1 + 64 AND tx_uuid = ?2 "
-                       "ON CONFLICT (tx_uuid) DO UPDATE SET arrivals = arrivals + 1, "
-                       "last_seen = excluded.last_seen, last_source_id = excluded.last_source_id",
-                       error);
-  if (duplicate == NULL)
-    return FALSE;
+  sqlite3_stmt *insert, *insert_group, *payload, *payload_group, *duplicate, *lookup;
+  g_autoptr(GArray) stored = NULL;
+  gint64 next_id;
+  guint n = batch->rows->len;
+  guint i;
 
   dps_rollup_accumulator_reset (self->rollups);
+  if (n == 0)
+    return TRUE;
 
-  for (guint i = 0; i < batch->rows->len; i++)
+  /* Rows are numbered here, as SQLite would (after the largest rowid), so
+   * that a group's rows and their payloads share known ids. */
+  if (!query_int (self, "SELECT coalesce(max(id), 0) FROM transactions", &next_id, error))
+    return FALSE;
+  next_id++;
+
+  if ((insert = prepare (self, self->insert_sql, error)) == NULL ||
+      (insert_group = prepare (self, self->insert_group_sql, error)) == NULL ||
+      (payload = prepare (self, self->payload_sql, error)) == NULL ||
+      (payload_group = prepare (self, self->payload_group_sql, error)) == NULL ||
+      (lookup = prepare (self, "SELECT 1 FROM transactions WHERE id = ?", error)) == NULL ||
+      (duplicate = prepare (self,
+                            "INSERT INTO duplicate_transactions "
+                            "(tx_uuid, arrivals, first_seen, last_seen, last_source_id) "
+                            "SELECT tx_uuid, 2, ingested_at, ?3, ?4 FROM transactions "
+                            "WHERE tx_key >= ?1 AND tx_key < ?1 + 64 AND tx_uuid = ?2 "
+                            "ON CONFLICT (tx_uuid) DO UPDATE SET arrivals = arrivals + 1, "
+                            "last_seen = excluded.last_seen, last_source_id = excluded.last_source_id",
+                            error)) == NULL)
+    return FALSE;
+
+  stored = g_array_sized_new (FALSE, FALSE, sizeof (StoredRow), n);
+
+  for (i = 0; i + GROUP_ROWS <= n; i += GROUP_ROWS)
     {
-      const DpsBatchRow *row = &g_array_index (batch->rows, DpsBatchRow, i);
-      const DpsTransaction *tx = &row->tx;
-      gboolean inserted = FALSE;
+      gint64 first_id = next_id;
+      int changes, rc;
+
+      for (guint k = 0; k < GROUP_ROWS; k++)
+        {
+          const DpsTransaction *tx = &g_array_index (batch->rows, DpsBatchRow, i + k).tx;
+          int first = 1 + (int) k * TX_COLUMNS;
+
+          bind_transaction (insert_group, first, tx, first_id + k, now);
+          sqlite3_bind_int64 (insert_group, first + 1, dps_uuid_to_key (tx->id));
+        }
+      rc = sqlite3_step (insert_group);
+      sqlite3_reset (insert_group);
+      if (rc != SQLITE_DONE)
+        return set_error (self, rc, error, _("store transactions"));
+      changes = sqlite3_changes (self->db);
+      next_id += GROUP_ROWS;
+
+      if (changes == GROUP_ROWS)
+        {
+          for (guint k = 0; k < GROUP_ROWS; k++)
+            {
+              StoredRow s = { i + k, first_id + k };
+
+              g_array_append_val (stored, s);
+            }
+          continue;
+        }
+
+      /* A key was taken, by a duplicate or by another UUID with the same
+       * first 8 bytes: rows stored under their id are kept, the others go
+       * one by one (the single-row statement tells a duplicate from a
+       * neighbour's key, and reports any other failure). */
+      for (guint k = 0; k < GROUP_ROWS; k++)
+        {
+          gboolean present = FALSE;
+
+          if (!row_id_is_stored (self, lookup, first_id + k, &present, error))
+            return FALSE;
+          if (present)
+            {
+              StoredRow s = { i + k, first_id + k };
+
+              g_array_append_val (stored, s);
+            }
+        }
+      for (guint k = 0; k < GROUP_ROWS; k++)
+        {
+          gboolean present = FALSE;
+
+          if (!row_id_is_stored (self, lookup, first_id + k, &present, error))
+            return FALSE;
+          if (!present &&
+              !insert_one (self, insert, duplicate, batch, i + k, &next_id, now, stored, result, error))
+            return FALSE;
+        }
+    }
+  for (; i < n; i++)
+    if (!insert_one (self, insert, duplicate, batch, i, &next_id, now, stored, result, error))
+      return FALSE;
+
+  /* Payloads, under the same ids, and the rollups of the new rows. */
+  result->loaded += stored->len;
+  for (i = 0; i + GROUP_ROWS <= stored->len; i += GROUP_ROWS)
+    {
       int rc;
 
-      if (!insert_transaction (self, insert, tx, now, &inserted, error))
-        return FALSE;
-
-      if (inserted)
+      for (guint k = 0; k < GROUP_ROWS; k++)
         {
-          result->loaded++;
-          dps_rollup_accumulator_add (self->rollups, tx);
+          const StoredRow *s = &g_array_index (stored, StoredRow, i + k);
+          const DpsBatchRow *row = &g_array_index (batch->rows, DpsBatchRow, s->row);
 
-          sqlite3_bind_int64 (payload, 1, sqlite3_last_insert_rowid (self->db));
-          bind_position (payload, 2, &row->position);
-          sqlite3_bind_text (payload, 6, tx->payload != NULL ? tx->payload : "", -1, SQLITE_STATIC);
-          rc = sqlite3_step (payload);
-          sqlite3_reset (payload);
-          if (rc != SQLITE_DONE)
-            return set_error (self, rc, error, _("store transactions"));
+          bind_payload (payload_group, 1 + (int) k * PAYLOAD_COLUMNS, row, s->id);
+          dps_rollup_accumulator_add (self->rollups, &row->tx);
         }
-      else
+      rc = sqlite3_step (payload_group);
+      sqlite3_reset (payload_group);
+      if (rc != SQLITE_DONE)
+        return set_error (self, rc, error, _("store transactions"));
+      if (sqlite3_changes (self->db) != GROUP_ROWS)
         {
-          result->duplicates++;
-
-          sqlite3_bind_int64 (duplicate, 1, dps_uuid_to_key (tx->id));
-          sqlite3_bind_blob (duplicate, 2, tx->id, 16, SQLITE_STATIC);
-          sqlite3_bind_int64 (duplicate, 3, now);
-          if (row->position.source_id != 0)
-            sqlite3_bind_int64 (duplicate, 4, row->position.source_id);
-          else
-            sqlite3_bind_null (duplicate, 4);
-          rc = sqlite3_step (duplicate);
-          sqlite3_reset (duplicate);
-          if (rc != SQLITE_DONE)
-            return set_error (self, rc, error, _("count duplicates"));
+          /* Only a payload left under a new row's id skips a row. */
+          g_set_error (error, DPS_REPOSITORY_ERROR, DPS_REPOSITORY_ERROR_CORRUPT,
+                       _("Could not store transactions in “%s”: a payload already has the id of a new row"),
+                       self->path);
+          return FALSE;
         }
+    }
+  for (; i < stored->len; i++)
+    {
+      const StoredRow *s = &g_array_index (stored, StoredRow, i);
+      const DpsBatchRow *row = &g_array_index (batch->rows, DpsBatchRow, s->row);
+      int rc;
+
+      bind_payload (payload, 1, row, s->id);
+      dps_rollup_accumulator_add (self->rollups, &row->tx);
+      rc = sqlite3_step (payload);
+      sqlite3_reset (payload);
+      if (rc != SQLITE_DONE)
+        return set_error (self, rc, error, _("store transactions"));
     }
   return TRUE;
 }
@@ -659,6 +885,8 @@ insert_rows (DpsSqliteRepository  *self,
 typedef struct {
   DpsSqliteRepository *self;
   GError              *error;
+  const DpsRollupSpec *spec;   /* of @stmt */
+  sqlite3_stmt        *stmt;   /* its upsert, prepared once per batch */
 } UpsertState;
 
 static void
@@ -668,22 +896,29 @@ upsert_group_cb (const DpsRollupSpec  *spec,
 {
   UpsertState *state = user_data;
   DpsSqliteRepository *self = state->self;
-  g_autofree char *sql = NULL;
   sqlite3_stmt *stmt;
   int column = 2;
 
   if (state->error != NULL)
     return;
 
-  sql = g_strdup_printf ("INSERT INTO %s (event_date, %s, tx_count, amount_cents) "
+  /* Groups come rollup by rollup: the statement changes with the rollup. */
+  if (spec != state->spec)
+    {
+      g_autofree char *sql =
+        g_strdup_printf ("INSERT INTO %s (event_date, %s, tx_count, amount_cents) "
                          "VALUES (?, %s?, ?) ON CONFLICT DO UPDATE SET "
                          "tx_count = tx_count + excluded.tx_count, "
                          "amount_cents = amount_cents + excluded.amount_cents",
                          spec->table, spec->columns,
                          &"?, ?, ?, ?, "[(DPS_ROLLUP_MAX_DIMS - dps_rollup_spec_get_n_dims (spec)) * 3]);
-  stmt = prepare (self, sql, &state->error);
-  if (stmt == NULL)
-    return;
+
+      state->stmt = prepare (self, sql, &state->error);
+      if (state->stmt == NULL)
+        return;
+      state->spec = spec;
+    }
+  stmt = state->stmt;
 
   sqlite3_bind_int (stmt, 1, group->event_date);
   for (guint i = 0; i < dps_rollup_spec_get_n_dims (spec); i++, column++)
@@ -709,7 +944,7 @@ static gboolean
 update_rollups (DpsSqliteRepository  *self,
                 GError              **error)
 {
-  UpsertState state = { self, NULL };
+  UpsertState state = { self, NULL, NULL, NULL };
 
   dps_rollup_accumulator_foreach (self->rollups, upsert_group_cb, &state);
   if (state.error != NULL)
@@ -2038,6 +2273,12 @@ dps_sqlite_repository_init (DpsSqliteRepository *self)
   self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, finalize_statement);
   self->source_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->rollups = dps_rollup_accumulator_new ();
+  self->insert_sql = multi_row_sql ("INSERT" TX_COLUMN_LIST, TX_COLUMNS, 1,
+                                    " ON CONFLICT (tx_key) DO NOTHING");
+  self->insert_group_sql = multi_row_sql ("INSERT OR IGNORE" TX_COLUMN_LIST, TX_COLUMNS, GROUP_ROWS, "");
+  self->payload_sql = multi_row_sql ("INSERT" PAYLOAD_COLUMN_LIST, PAYLOAD_COLUMNS, 1, "");
+  self->payload_group_sql = multi_row_sql ("INSERT OR IGNORE" PAYLOAD_COLUMN_LIST, PAYLOAD_COLUMNS,
+                                           GROUP_ROWS, "");
   g_mutex_init (&self->checkpoint_lock);
   g_cond_init (&self->checkpoint_wake);
 }

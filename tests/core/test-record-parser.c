@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "dps-record-parser.h"
+#include "dps-record-parser-private.h"
 
 #define REF_ID    "0b6f3c2e-8a51-4c1e-9d0a-3f2b7c9e1a44"
 #define REF_USEC  G_GINT64_CONSTANT (1795182312123456)   /* 2026-11-20T13:45:12.123456Z */
@@ -116,6 +117,29 @@ static const ParseCase cases[] = {
             "\"category\":\"books\",\"merchant\":\"Fnac\",\"amount\":5,\"user_id\":1,"
             "\"event_ts\":\"2026-11-20T13:45:12.123456Z\",\"transaction_id\":\"" REF_ID "\"}",
     OK, .status = "PENDING", .category = "books", .cents = 500, .bucket = "<20", .user_id = 1 },
+
+  /* Read straight from the text, or left to json-glib: the same result. */
+  { "duplicate-key-object-then-string", .set = "city", .to = "{\"name\": \"Paris\"}",
+    .extra = ", \"city\": \"Lyon\"", OK },
+  { "duplicate-key-string-then-null", .extra = ", \"currency\": null", OK, .currency = "EUR" },
+  { "nested-field-names-ignored", .extra = ", \"meta\": {\"amount\": \"x\", \"city\": null, \"user_id\": [1]}", OK },
+  { "escaped-unknown-key", .extra = ", \"n\\u006fte\": \"vip\"", OK },
+  { "escaped-field-key", .set = "city", .to = NULL, .extra = ", \"c\\u0069ty\": \"Lyon\"", OK },
+  { "escape-in-unknown-value", .extra = ", \"note\": \"say \\\"hi\\\"\"", OK },
+  { "amount-negative-exponent", .set = "amount", .to = "2500e-2", OK, .cents = 2500, .bucket = "20-100" },
+  { "amount-upper-exponent", .set = "amount", .to = "1E2", OK, .cents = 10000, .bucket = "100-250" },
+  { "user-id-nineteen-digits", .set = "user_id", .to = "1000000000000000000", OK,
+    .user_id = G_GINT64_CONSTANT (1000000000000000000) },
+  { "no-spaces", .line = "{\"transaction_id\":\"" REF_ID "\",\"event_ts\":\"2026-11-20T13:45:12.123456+00:00\","
+    "\"user_id\":1742,\"amount\":261.4,\"merchant\":\"Fnac\",\"category\":\"electronics\",\"city\":\"Lyon\","
+    "\"status\":\"APPROVED\",\"payment_method\":\"card\",\"currency\":\"EUR\"}", OK },
+  { "user-id-negative-zero", .set = "user_id", .to = "-0", REJECT (OUT_OF_RANGE, "user_id") },
+  { "amount-negative-zero-double", .set = "amount", .to = "-0.0", REJECT (OUT_OF_RANGE, "amount") },
+  { "user-id-negative-nineteen-digits", .set = "user_id", .to = "-1000000000000000000", REJECT (OUT_OF_RANGE, "user_id") },
+  { "duplicate-key-string-then-array", .extra = ", \"merchant\": [\"Fnac\"]", REJECT (WRONG_TYPE, "merchant") },
+  { "field-is-empty-object", .set = "status", .to = "{}", REJECT (WRONG_TYPE, "status") },
+  { "field-is-empty-array", .set = "transaction_id", .to = "[]", REJECT (WRONG_TYPE, "transaction_id") },
+  { "field-is-true", .set = "payment_method", .to = "true", REJECT (WRONG_TYPE, "payment_method") },
 
   /* line_too_long */
   { "line-too-long", .full_length = DPS_DEFAULT_MAX_LINE_LENGTH + 1, REJECT (LINE_TOO_LONG, NULL) },
@@ -384,41 +408,190 @@ check_rejected (const ParseCase *c,
     g_assert_cmpint (reject->event_ts, ==, G_MININT64);
 }
 
+/* Every case both ways: read straight from the text where the record
+ * allows it, and always through json-glib. */
 static void
 test_case (gconstpointer data)
 {
   const ParseCase *c = data;
-  g_autoptr(DpsRecordParser) parser = dps_record_parser_new ();
-  g_autofree char *line = NULL;
-  g_autofree char *payload = NULL;
-  DpsTransaction tx = { 0 };
-  g_autoptr(DpsReject) reject = dps_reject_new ();
-  gsize length, full_length;
-  gboolean ok;
 
-  case_line (c, &line, &length, &payload);
-  full_length = c->full_length != 0 ? c->full_length : length;
-
-  ok = dps_record_parser_parse (parser, line, length, full_length, &tx, reject);
-  if (!ok && c->ok)
-    g_test_message ("unexpected reject %s: %s",
-                    dps_reject_reason_to_string (reject->reason), reject->detail);
-  g_assert_cmpint (ok, ==, c->ok);
-
-  if (ok)
+  for (guint fast = 0; fast < 2; fast++)
     {
-      check_accepted (c, &tx, payload);
-      g_assert_null (reject->detail);
-      g_assert_null (reject->raw);
+      g_autoptr(DpsRecordParser) parser = dps_record_parser_new ();
+      g_autofree char *line = NULL;
+      g_autofree char *payload = NULL;
+      DpsTransaction tx = { 0 };
+      g_autoptr(DpsReject) reject = dps_reject_new ();
+      gsize length, full_length;
+      gboolean ok;
+
+      dps_record_parser_set_fast_path (parser, fast == 1);
+      case_line (c, &line, &length, &payload);
+      full_length = c->full_length != 0 ? c->full_length : length;
+
+      ok = dps_record_parser_parse (parser, line, length, full_length, &tx, reject);
+      if (!ok && c->ok)
+        g_test_message ("unexpected reject %s: %s",
+                        dps_reject_reason_to_string (reject->reason), reject->detail);
+      g_assert_cmpint (ok, ==, c->ok);
+
+      if (ok)
+        {
+          check_accepted (c, &tx, payload);
+          g_assert_null (reject->detail);
+          g_assert_null (reject->raw);
+        }
+      else
+        {
+          g_test_message ("%s: %s", dps_reject_reason_to_string (reject->reason), reject->detail);
+          g_assert_true (is_zeroed (&tx));
+          check_rejected (c, reject, line, length, full_length);
+        }
+
+      dps_transaction_clear (&tx);
+    }
+}
+
+/* Parses @line with both parsers and checks they agree on everything. */
+static void
+assert_paths_agree (DpsRecordParser *fast,
+                    DpsRecordParser *general,
+                    const char      *line,
+                    gsize            length)
+{
+  DpsTransaction a = { 0 }, b = { 0 };
+  g_autoptr(DpsReject) ra = dps_reject_new ();
+  g_autoptr(DpsReject) rb = dps_reject_new ();
+  gboolean ok_a = dps_record_parser_parse (fast, line, length, length, &a, ra);
+  gboolean ok_b = dps_record_parser_parse (general, line, length, length, &b, rb);
+
+  if (ok_a != ok_b)
+    g_test_message ("paths disagree on: %.*s", (int) length, line);
+  g_assert_cmpint (ok_a, ==, ok_b);
+  if (ok_a)
+    {
+      g_assert_cmpmem (a.id, 16, b.id, 16);
+      g_assert_cmpint (a.event_ts, ==, b.event_ts);
+      g_assert_cmpint (a.user_id, ==, b.user_id);
+      g_assert_cmpint (a.amount_cents, ==, b.amount_cents);
+      g_assert_cmpstr (a.merchant, ==, b.merchant);
+      g_assert_cmpstr (a.category, ==, b.category);
+      g_assert_cmpstr (a.city, ==, b.city);
+      g_assert_cmpint (a.status, ==, b.status);
+      g_assert_cmpint (a.payment_method, ==, b.payment_method);
+      g_assert_cmpstr (a.currency, ==, b.currency);
+      g_assert_cmpint (a.event_date, ==, b.event_date);
+      g_assert_cmpint (a.event_hour, ==, b.event_hour);
+      g_assert_cmpint (a.event_dayofweek, ==, b.event_dayofweek);
+      g_assert_cmpint (a.amount_bucket, ==, b.amount_bucket);
+      g_assert_cmpstr (a.payload, ==, b.payload);
     }
   else
     {
-      g_test_message ("%s: %s", dps_reject_reason_to_string (reject->reason), reject->detail);
-      g_assert_true (is_zeroed (&tx));
-      check_rejected (c, reject, line, length, full_length);
+      g_assert_cmpint (ra->reason, ==, rb->reason);
+      g_assert_cmpstr (ra->field, ==, rb->field);
+      g_assert_cmpstr (ra->detail, ==, rb->detail);
+      g_assert_cmpstr (ra->transaction_id, ==, rb->transaction_id);
+      g_assert_cmpint (ra->event_ts, ==, rb->event_ts);
+      g_assert_cmpmem (ra->raw, ra->raw_size, rb->raw, rb->raw_size);
+    }
+  dps_transaction_clear (&a);
+  dps_transaction_clear (&b);
+}
+
+/* The fast path against json-glib on many records built from pieces that
+ * exercise every kind of value in every field, and on mutated ones. */
+static void
+test_fast_path_agrees (void)
+{
+  static const char *const values[] = {
+    "\"" REF_ID "\"", "\"2026-11-20T13:45:12.123456+00:00\"", "\"2026-11-20T01:30:00+02:00\"",
+    "\"2026-11-20T13:45:12Z\"", "\"2026-02-30T10:00:00Z\"", "\"Fnac\"", "\" ElecTRONICS \"",
+    "\"ÉPICERIE\"", "\"approved\"", "\"Bank_Transfer\"", "\"usd\"", "\"\"", "\"  \"",
+    "\"Caf\\u00e9\"", "\"a\\\"b\"", "\"x\\ud83d\\ude00\"",
+    "0", "-0", "1", "-1", "1742", "261.4", "0.30000000000000004", "19.99", "12.345", "1.005", "2.5e2",
+    "1E2", "2500e-2", "-12.5", "1e300", "1e400", "-1e400", "1e-9", "0.0", "-0.0", "100.0",
+    "9999999999.99", "10000000000", "4611686018427387903", "4611686018427387904",
+    "9223372036854775807", "9223372036854775808", "-9223372036854775808", "-9223372036854775809",
+    "18446744073709551617", "123456789012345678901234567890", "0.1e1", "5e-324", "2.2250738585072014e-308",
+    "true", "false", "null", "{}", "[]", "{\"a\": 1}", "[1, \"x\", null]", "[[{}]]",
+  };
+  static const char *const keys[] = {
+    "transaction_id", "event_ts", "user_id", "amount", "merchant", "category", "city", "status",
+    "payment_method", "currency", "note", "us\\u0065r_id", "City",
+  };
+  g_autoptr(DpsRecordParser) fast = dps_record_parser_new ();
+  g_autoptr(DpsRecordParser) general = dps_record_parser_new ();
+  g_autoptr(GRand) rand = g_rand_new_with_seed (20261120);
+  guint n = 0;
+
+  dps_record_parser_set_fast_path (general, FALSE);
+
+  /* Every table case. */
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *line = NULL;
+      g_autofree char *payload = NULL;
+      gsize length;
+
+      case_line (&cases[i], &line, &length, &payload);
+      assert_paths_agree (fast, general, line, length);
+      n++;
     }
 
-  dps_transaction_clear (&tx);
+  /* Each field set to each value, alone in a valid record. */
+  for (guint k = 0; k < G_N_ELEMENTS (reference); k++)
+    for (guint v = 0; v < G_N_ELEMENTS (values); v++)
+      {
+        ParseCase c = { "piece", .set = reference[k][0], .to = values[v] };
+        g_autofree char *line = build_record (&c);
+
+        assert_paths_agree (fast, general, line, strlen (line));
+        n++;
+      }
+
+  /* Random records: random keys (with duplicates) and values, then some
+   * of them with a few bytes changed. */
+  for (guint i = 0; i < 30000; i++)
+    {
+      GString *s = g_string_new ("{");
+      guint members = (guint) g_rand_int_range (rand, 0, 14);
+
+      for (guint m = 0; m < members; m++)
+        g_string_append_printf (s, "%s\"%s\":%s%s", m == 0 ? "" : ",",
+                                keys[g_rand_int_range (rand, 0, G_N_ELEMENTS (keys))],
+                                g_rand_boolean (rand) ? " " : "",
+                                values[g_rand_int_range (rand, 0, G_N_ELEMENTS (values))]);
+      g_string_append_c (s, '}');
+      if (g_rand_int_range (rand, 0, 4) == 0)
+        {
+          guint flips = (guint) g_rand_int_range (rand, 1, 3);
+
+          for (guint j = 0; j < flips && s->len > 0; j++)
+            s->str[g_rand_int_range (rand, 0, (gint32) s->len)] = (char) g_rand_int_range (rand, 32, 127);
+        }
+      assert_paths_agree (fast, general, s->str, s->len);
+      g_string_free (s, TRUE);
+      n++;
+    }
+
+  /* Valid records as the generator writes them, each field in turn
+   * replaced. */
+  for (guint i = 0; i < 5000; i++)
+    {
+      ParseCase c = { "piece" };
+      guint k = (guint) g_rand_int_range (rand, 0, G_N_ELEMENTS (reference));
+      g_autofree char *line = NULL;
+
+      c.set = reference[k][0];
+      c.to = values[g_rand_int_range (rand, 0, G_N_ELEMENTS (values))];
+      c.extra = g_rand_boolean (rand) ? ", \"amount\": 12.5" : NULL;
+      line = build_record (&c);
+      assert_paths_agree (fast, general, line, strlen (line));
+      n++;
+    }
+
+  g_test_message ("%u lines agree", n);
 }
 
 /* One parser and one reject reused across every case, as a transform
@@ -677,6 +850,7 @@ main (int   argc,
   g_test_add_func ("/dps/record-parser/max-line-length", test_max_line_length);
   g_test_add_func ("/dps/record-parser/not-terminated", test_not_terminated);
   g_test_add_func ("/dps/record-parser/hostile", test_hostile);
+  g_test_add_func ("/dps/record-parser/fast-path-agrees", test_fast_path_agrees);
 
   return g_test_run ();
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "dps-record-parser.h"
+#include "dps-record-parser-private.h"
 
 /* Small enough that libFuzzer's default -max_len of 4096 reaches the
  * line_too_long path too. */
@@ -23,6 +24,7 @@ __ubsan_default_options (void)
 }
 
 static DpsRecordParser *parser;
+static DpsRecordParser *general;   /* json-glib for every line */
 
 static void
 check_accepted (const DpsTransaction *tx,
@@ -54,6 +56,46 @@ check_accepted (const DpsTransaction *tx,
   g_assert_cmpuint (strlen (tx->currency), ==, 3);
   for (guint i = 0; i < 3; i++)
     g_assert_true (g_ascii_isupper (tx->currency[i]));
+}
+
+/* Reading the record straight from the text must give what json-glib gives. */
+static void
+check_same_as_general (gboolean              ok,
+                       const DpsTransaction *tx,
+                       const DpsReject      *reject,
+                       const uint8_t        *data,
+                       size_t                size)
+{
+  DpsTransaction other = { 0 };
+  DpsReject *other_reject = dps_reject_new ();
+  gboolean other_ok = dps_record_parser_parse (general, (const char *) data, size, size,
+                                               &other, other_reject);
+
+  g_assert_cmpint (other_ok, ==, ok);
+  if (ok)
+    {
+      g_assert_true (memcmp (other.id, tx->id, sizeof tx->id) == 0);
+      g_assert_cmpint (other.event_ts, ==, tx->event_ts);
+      g_assert_cmpint (other.user_id, ==, tx->user_id);
+      g_assert_cmpint (other.amount_cents, ==, tx->amount_cents);
+      g_assert_cmpstr (other.merchant, ==, tx->merchant);
+      g_assert_cmpstr (other.category, ==, tx->category);
+      g_assert_cmpstr (other.city, ==, tx->city);
+      g_assert_cmpint (other.status, ==, tx->status);
+      g_assert_cmpint (other.payment_method, ==, tx->payment_method);
+      g_assert_cmpstr (other.currency, ==, tx->currency);
+      g_assert_cmpstr (other.payload, ==, tx->payload);
+    }
+  else
+    {
+      g_assert_cmpint (other_reject->reason, ==, reject->reason);
+      g_assert_cmpstr (other_reject->field, ==, reject->field);
+      g_assert_cmpstr (other_reject->detail, ==, reject->detail);
+      g_assert_cmpstr (other_reject->transaction_id, ==, reject->transaction_id);
+      g_assert_cmpint (other_reject->event_ts, ==, reject->event_ts);
+    }
+  dps_transaction_clear (&other);
+  dps_reject_free (other_reject);
 }
 
 static void
@@ -88,14 +130,20 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
 {
   DpsTransaction tx = { 0 };
   DpsReject *reject = dps_reject_new ();
+  gboolean ok;
 
   if (parser == NULL)
     {
       parser = dps_record_parser_new ();
       dps_record_parser_set_max_line_length (parser, FUZZ_MAX_LINE_LENGTH);
+      general = dps_record_parser_new ();
+      dps_record_parser_set_max_line_length (general, FUZZ_MAX_LINE_LENGTH);
+      dps_record_parser_set_fast_path (general, FALSE);
     }
 
-  if (dps_record_parser_parse (parser, (const char *) data, size, size, &tx, reject))
+  ok = dps_record_parser_parse (parser, (const char *) data, size, size, &tx, reject);
+  check_same_as_general (ok, &tx, reject, data, size);
+  if (ok)
     {
       DpsTransaction again = { 0 };
       DpsReject *unused = dps_reject_new ();

@@ -867,6 +867,116 @@ test_load_counts (Fixture       *f,
   }
 }
 
+/* A line of the record contract with the given id; the other fields
+ * follow @n. */
+static char *
+line_with_id (const guint8 id[16],
+              guint        n)
+{
+  static const char *const cities[] = { "Lyon", "Paris", "Nantes" };
+  static const char *const statuses[] = { "APPROVED", "DECLINED", "PENDING" };
+  char text[DPS_UUID_TEXT_LEN + 1];
+  g_autofree char *when = dps_format_timestamp (START + (gint64) n * 3600 * DPS_USEC_PER_SECOND);
+
+  dps_uuid_to_string (id, text);
+  return g_strdup_printf ("{\"transaction_id\": \"%s\", \"event_ts\": \"%s\", \"user_id\": %u, "
+                          "\"amount\": %u.%02u, \"merchant\": \"Fnac\", \"category\": \"books\", "
+                          "\"city\": \"%s\", \"status\": \"%s\", \"payment_method\": \"card\"}",
+                          text, when, 1 + n % 50, 1 + n % 700, n % 100,
+                          cities[n % G_N_ELEMENTS (cities)], statuses[n % G_N_ELEMENTS (statuses)]);
+}
+
+/* Identifiers that share their first 8 bytes (one index key in SQLite),
+ * and repeated ones, at every place of a batch: stored once each,
+ * counted as duplicates when repeated, whatever their neighbours. */
+static void
+test_key_collisions (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(Dataset) d = dataset_new ();
+  g_autoptr(DpsRecordParser) parser = dps_record_parser_new ();
+  g_autoptr(GRand) rand = g_rand_new_with_seed (8);
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, 16);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DpsFilter) everything = dps_filter_new ();
+  DpsBatchResult total;
+  guint32 source_id = 0;
+  guint n = 0;
+
+  d->source_key = g_strdup ("file:/data/collisions.jsonl");
+  dps_repository_ensure_source (f->db.repo, d->source_key, &source_id, &error);
+  g_assert_no_error (error);
+
+  for (guint b = 0; b < 4; b++)
+    {
+      DpsBatch *batch = dps_batch_new ();
+      guint rows = b == 0 ? 70 : 150 + 37 * b;
+
+      for (guint i = 0; i < rows; i++, n++)
+        {
+          DpsPosition position = { source_id, -1, (gint64) n * 300, (gint64) n + 1 };
+          guint8 id[16];
+          g_autofree char *line = NULL;
+          guint pick = (guint) g_rand_int_range (rand, 0, 10);
+
+          for (guint k = 0; k < 16; k++)
+            id[k] = (guint8) g_rand_int_range (rand, 0, 256);
+          if (ids->len > 0 && pick < 3)
+            {
+              /* The first half of an earlier id (of this batch or an
+               * earlier one), with a new second half. */
+              memcpy (id, &g_array_index (ids, guint8, 16 * (guint) g_rand_int_range (rand, 0, (gint32) ids->len)), 8);
+            }
+          else if (ids->len > 0 && pick < 5)
+            {
+              /* An earlier id again. */
+              memcpy (id, &g_array_index (ids, guint8, 16 * (guint) g_rand_int_range (rand, 0, (gint32) ids->len)), 16);
+            }
+          id[6] = (guint8) ((id[6] & 0x0f) | 0x40);
+          id[8] = (guint8) ((id[8] & 0x3f) | 0x80);
+          g_array_append_vals (ids, id, 1);
+
+          line = line_with_id (id, n);
+          dataset_add_line (d, batch, parser, line, strlen (line), &position);
+        }
+      g_ptr_array_add (d->batches, batch);
+    }
+  dataset_finish (d);
+  g_assert_cmpuint (d->duplicates, >, 50);
+  g_assert_cmpuint (d->rejects, ==, 0);
+
+  dataset_write (d, f->db.repo, 0, &total);
+  g_assert_cmpuint (total.loaded, ==, d->stored->len);
+  g_assert_cmpuint (total.duplicates, ==, d->duplicates);
+  assert_kpis (f->db.repo, d, everything);
+  {
+    g_autoptr(DpsFilter) base = forced_base (everything);
+    assert_kpis (f->db.repo, d, base);
+  }
+
+  /* Every row under its own id, with its own payload and position. */
+  for (guint i = 0; i < d->stored->len; i++)
+    {
+      const DpsTransaction *tx = d->stored->pdata[i];
+      g_autoptr(DpsRow) row = NULL;
+
+      g_assert_true (dps_repository_get_row (f->db.repo, tx->id, &row, &error));
+      g_assert_no_error (error);
+      g_assert_nonnull (row);
+      assert_tx_equal (&row->tx, tx);
+      g_assert_cmpstr (row->tx.payload, ==, tx->payload);
+      g_assert_cmpint (row->source_offset, ==, (row->source_line - 1) * 300);
+    }
+  {
+    gboolean equal = FALSE;
+    g_autofree char *detail = NULL;
+
+    g_assert_true (dps_repository_check_rollups (f->db.repo, G_MININT32, G_MAXINT32, &equal, &detail, &error));
+    g_assert_no_error (error);
+    g_assert_true (equal);
+  }
+}
+
 static void
 test_reimport (Fixture       *f,
                gconstpointer  data)
@@ -2230,6 +2340,7 @@ main (int   argc,
 
   ADD ("load-counts", test_load_counts);
   ADD ("reimport", test_reimport);
+  ADD ("key-collisions", test_key_collisions);
   ADD ("random-filters", test_random_filters);
   ADD ("pagination", test_pagination);
   ADD ("sql-metacharacters", test_sql_metacharacters);
