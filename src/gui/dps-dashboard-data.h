@@ -65,9 +65,9 @@ DpsDashboardData   *dps_dashboard_data_load            (DpsRepository      *repo
                                                         GCancellable       *cancellable,
                                                         GError            **error);
 
-/* The same, from @store (may be NULL) when it is ready and no rollup
- * answers one of the analyses: one pass over columns in memory instead
- * of a table scan per chart. */
+/* The same, from @store (may be NULL) when it is loaded: one pass over
+ * columns in memory for every analysis, instead of a rollup query or a
+ * table scan per chart. Falls back to those when the store declines. */
 DpsDashboardData   *dps_dashboard_data_load_with_store (DpsRepository    *repository,
                                                         DpsColumnStore   *store,
                                                         DpsFilter        *filter,
@@ -75,7 +75,8 @@ DpsDashboardData   *dps_dashboard_data_load_with_store (DpsRepository    *reposi
                                                         GError          **error);
 
 /* Whether the repository would scan the base table for one of the
- * dashboard's analyses of @filter: where the column store helps. */
+ * dashboard's analyses of @filter: worth waiting for the store's first
+ * load rather than scanning per chart. */
 gboolean            dps_dashboard_data_wants_store     (DpsFilter        *filter);
 
 DpsFilter          *dps_dashboard_data_get_filter      (DpsDashboardData   *self);
