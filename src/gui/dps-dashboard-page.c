@@ -22,14 +22,16 @@
 
 /* The reader connection, shared by the page and its workers: opened on a
  * worker the first time, reopened when the session switches database.
- * With it, on SQLite, the column store that answers filters no rollup
- * can: loaded on a thread of its own as soon as the database opens,
- * synced by each refresh after that, dropped with the connection. */
+ * With it, on SQLite, the column store that answers every filter once
+ * loaded: loaded on a thread of its own once the first refresh has its
+ * figures (so that start-up does not wait for it), synced by each
+ * refresh after that, dropped with the connection. */
 typedef struct {
   GMutex          mutex;
   DpsRepository  *repository;         /* under mutex */
   DpsColumnStore *store;              /* under mutex: of repository's file, or NULL */
   GCancellable   *store_load;         /* under mutex: cancels the store's first load */
+  gboolean        store_load_pending; /* under mutex: the first load is yet to start */
   guint           opened_for;         /* under mutex: database generation of repository */
   guint           database;           /* under mutex: bumped by the page */
 } ReaderCache;
@@ -179,22 +181,38 @@ reader_cache_get (ReaderCache     *cache,
       if (cache->repository != NULL &&
           G_TYPE_CHECK_INSTANCE_TYPE (cache->repository, DPS_TYPE_SQLITE_REPOSITORY))
         {
-          StoreLoad *load = g_new0 (StoreLoad, 1);
-
           cache->store = dps_column_store_new (dps_sqlite_repository_get_path (cache->repository));
           if (cache->store_load != NULL)
             g_cancellable_cancel (cache->store_load);
           g_clear_object (&cache->store_load);
           cache->store_load = g_cancellable_new ();
-          load->store = g_object_ref (cache->store);
-          load->cancellable = g_object_ref (cache->store_load);
-          g_thread_unref (g_thread_new ("dps-column-load", store_load_thread, load));
+          cache->store_load_pending = TRUE;
         }
     }
   repository = cache->repository != NULL ? g_object_ref (cache->repository) : NULL;
   *out_store = cache->store != NULL ? g_object_ref (cache->store) : NULL;
   g_mutex_unlock (&cache->mutex);
   return repository;
+}
+
+/* Worker side: starts the store's first load, once. */
+static void
+reader_cache_start_store_load (ReaderCache *cache)
+{
+  StoreLoad *load;
+
+  g_mutex_lock (&cache->mutex);
+  if (!cache->store_load_pending || cache->store == NULL)
+    {
+      g_mutex_unlock (&cache->mutex);
+      return;
+    }
+  cache->store_load_pending = FALSE;
+  load = g_new0 (StoreLoad, 1);
+  load->store = g_object_ref (cache->store);
+  load->cancellable = g_object_ref (cache->store_load);
+  g_mutex_unlock (&cache->mutex);
+  g_thread_unref (g_thread_new ("dps-column-load", store_load_thread, load));
 }
 
 static void
@@ -241,6 +259,7 @@ refresh_in_thread (GTask        *task,
       g_clear_error (&error);
     }
   data = dps_dashboard_data_load_with_store (repository, store, job->filter, cancellable, &error);
+  reader_cache_start_store_load (job->reader);
   if (data == NULL)
     g_task_return_error (task, error);
   else
