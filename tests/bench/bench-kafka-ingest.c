@@ -30,6 +30,7 @@ typedef struct {
   double cpu;              /* processor seconds of the whole process */
   gint64 rows;
   char  *timings;          /* busy seconds per stage */
+  gint64 batches;          /* committed */
 } Result;
 
 static gpointer
@@ -91,6 +92,8 @@ ingest (const char *dir,
     }
   g_thread_join (thread);
   finished = g_get_monotonic_time ();
+  dps_engine_get_metrics (run.engine, &metrics);
+  result.batches = metrics.batches;
   getrusage (RUSAGE_SELF, &after);
   g_assert_no_error (run.error);
   g_assert_true (run.ok);
@@ -216,6 +219,8 @@ main (int   argc,
   g_print ("Kafka topic -> SQLite: %9.0f rows/s (%" G_GINT64_FORMAT " rows in %.2f s, after %.2f s joining the group)\n",
            kafka_result.rows_per_second, kafka_result.rows, kafka_result.seconds, kafka_result.waited);
   g_print ("stage seconds: JSONL %s, Kafka %s\n", file_result.timings, kafka_result.timings);
+  g_print ("batches committed: JSONL %" G_GINT64_FORMAT ", Kafka %" G_GINT64_FORMAT "\n",
+           file_result.batches, kafka_result.batches);
   g_print ("Kafka / JSONL: %.0f %% (goal: at least 70 %%)\n",
            100.0 * kafka_result.rows_per_second / file_result.rows_per_second);
 
