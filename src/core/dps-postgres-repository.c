@@ -2320,19 +2320,6 @@ aggregate_from_result (const PGresult *res,
   agg->approved_cents = get_int (res, r, first + 3);
 }
 
-/* The four measures, from a rollup (pre-counted rows) or the base table. */
-static const char *
-measures_sql (const DpsRollupSpec *rollup)
-{
-  if (rollup != NULL)
-    return "coalesce(sum(tx_count), 0), coalesce(sum(amount_cents), 0), "
-           "coalesce(sum(tx_count) FILTER (WHERE status = 0), 0), "
-           "coalesce(sum(amount_cents) FILTER (WHERE status = 0), 0)";
-  return "count(*), coalesce(sum(amount_cents), 0), "
-         "count(*) FILTER (WHERE status = 0), "
-         "coalesce(sum(amount_cents) FILTER (WHERE status = 0), 0)";
-}
-
 static PGresult *
 run_built (DpsPostgresRepository  *self,
            DpsSqlBuilder          *b,
@@ -2382,14 +2369,7 @@ query_kpis (DpsPostgresRepository  *self,
   PGresult *res;
 
   dps_sql_builder_init (&b, DPS_SQL_DIALECT_POSTGRES);
-  dps_sql_append_printf (&b, "SELECT %s, ", measures_sql (rollup));
-  if (rollup != NULL)
-    dps_sql_append_printf (&b, "min(event_date)::bigint * %" G_GINT64_FORMAT ", "
-                           "(max(event_date)::bigint + 1) * %" G_GINT64_FORMAT " - 1 FROM %s WHERE TRUE",
-                           DPS_USEC_PER_DAY, DPS_USEC_PER_DAY, rollup->table);
-  else
-    dps_sql_append (&b, "min(event_ts), max(event_ts) FROM transactions WHERE TRUE");
-  dps_sql_append_filter (&b, filter, rollup != NULL ? DPS_SQL_TARGET_ROLLUP : DPS_SQL_TARGET_BASE);
+  dps_sql_build_kpis (&b, filter, rollup);
 
   res = run_built (self, &b, error, _("compute the key figures"));
   if (res == NULL)
@@ -2457,24 +2437,7 @@ dps_postgres_repository_query_breakdown (DpsRepository      *repository,
   merges = dps_breakdown_builder_merges (&builder);
 
   dps_sql_builder_init (&b, DPS_SQL_DIALECT_POSTGRES);
-  dps_sql_append_printf (&b, "SELECT %s AS k1, %s AS k2, %s FROM %s WHERE TRUE",
-                         dps_sql_dimension_expr (dimension),
-                         two ? dps_sql_dimension_expr (dimension2) : "NULL::text",
-                         measures_sql (rollup),
-                         rollup != NULL ? rollup->table : "transactions");
-  dps_sql_append_filter (&b, filter, rollup != NULL ? DPS_SQL_TARGET_ROLLUP : DPS_SQL_TARGET_BASE);
-  dps_sql_append (&b, two ? " GROUP BY k1, k2" : " GROUP BY k1");
-  /* Ordering and limits on merged periods happen after the merge; ties
-   * are broken by both keys. */
-  if (merges || order == DPS_BREAKDOWN_ORDER_KEY)
-    dps_sql_append (&b, two ? " ORDER BY k1, k2" : " ORDER BY k1");
-  else
-    dps_sql_append (&b, order == DPS_BREAKDOWN_ORDER_COUNT_DESC ? " ORDER BY 3 DESC, k1"
-                                                                : " ORDER BY 4 DESC, k1");
-  if (!merges && order != DPS_BREAKDOWN_ORDER_KEY && two)
-    dps_sql_append (&b, ", k2");
-  if (!merges && limit > 0)
-    dps_sql_append_printf (&b, " LIMIT %u", limit);
+  dps_sql_build_breakdown (&b, filter, rollup, dimension, dimension2, order, limit, merges);
 
   res = run_built (self, &b, error, _("compute a breakdown"));
   if (res == NULL)

@@ -393,6 +393,73 @@ dps_sql_append_reject_query (DpsSqlBuilder        *self,
     }
 }
 
+/* The four measures of a DpsAggregate, written the same for both
+ * dialects. */
+static const char *
+aggregate_measures (const DpsRollupSpec *rollup)
+{
+  if (rollup != NULL)
+    return "coalesce(sum(tx_count), 0), coalesce(sum(amount_cents), 0), "
+           "coalesce(sum(CASE WHEN status = 0 THEN tx_count END), 0), "
+           "coalesce(sum(CASE WHEN status = 0 THEN amount_cents END), 0)";
+  return "count(*), coalesce(sum(amount_cents), 0), "
+         "coalesce(sum(CASE WHEN status = 0 THEN 1 ELSE 0 END), 0), "
+         "coalesce(sum(CASE WHEN status = 0 THEN amount_cents END), 0)";
+}
+
+void
+dps_sql_build_kpis (DpsSqlBuilder       *self,
+                    DpsFilter           *filter,
+                    const DpsRollupSpec *rollup)
+{
+  /* PostgreSQL's event_date is an integer day too, but min() of it must
+   * be widened before the multiplication. */
+  const char *cast = self->dialect == DPS_SQL_DIALECT_POSTGRES ? "::bigint" : "";
+
+  dps_sql_append_printf (self, "SELECT %s, ", aggregate_measures (rollup));
+  if (rollup != NULL)
+    dps_sql_append_printf (self, "min(event_date)%s * %" G_GINT64_FORMAT ", "
+                           "(max(event_date)%s + 1) * %" G_GINT64_FORMAT " - 1 FROM %s WHERE 1 = 1",
+                           cast, DPS_USEC_PER_DAY, cast, DPS_USEC_PER_DAY, rollup->table);
+  else
+    dps_sql_append (self, "min(event_ts), max(event_ts) FROM transactions WHERE 1 = 1");
+  dps_sql_append_filter (self, filter, rollup != NULL ? DPS_SQL_TARGET_ROLLUP : DPS_SQL_TARGET_BASE);
+}
+
+void
+dps_sql_build_breakdown (DpsSqlBuilder       *self,
+                         DpsFilter           *filter,
+                         const DpsRollupSpec *rollup,
+                         DpsDimension         dimension,
+                         DpsDimension         dimension2,
+                         DpsBreakdownOrder    order,
+                         guint                limit,
+                         gboolean             merges)
+{
+  gboolean two = dimension2 != DPS_DIMENSION_NONE;
+  /* PostgreSQL needs a type for a column that is only NULL. */
+  const char *no_key = self->dialect == DPS_SQL_DIALECT_POSTGRES ? "NULL::text" : "NULL";
+
+  dps_sql_append_printf (self, "SELECT %s AS k1, %s AS k2, %s FROM %s WHERE 1 = 1",
+                         dps_sql_dimension_expr (dimension),
+                         two ? dps_sql_dimension_expr (dimension2) : no_key,
+                         aggregate_measures (rollup),
+                         rollup != NULL ? rollup->table : "transactions");
+  dps_sql_append_filter (self, filter, rollup != NULL ? DPS_SQL_TARGET_ROLLUP : DPS_SQL_TARGET_BASE);
+  dps_sql_append (self, two ? " GROUP BY k1, k2" : " GROUP BY k1");
+  /* Ordering and limits on merged periods happen after the merge. */
+  if (merges || order == DPS_BREAKDOWN_ORDER_KEY)
+    dps_sql_append (self, two ? " ORDER BY k1, k2" : " ORDER BY k1");
+  else
+    /* Ties are broken by both keys, so the order is the same every time. */
+    dps_sql_append (self, order == DPS_BREAKDOWN_ORDER_COUNT_DESC ? " ORDER BY 3 DESC, k1"
+                                                                  : " ORDER BY 4 DESC, k1");
+  if (!merges && order != DPS_BREAKDOWN_ORDER_KEY && two)
+    dps_sql_append (self, ", k2");
+  if (!merges && limit > 0)
+    dps_sql_append_printf (self, " LIMIT %u", limit);
+}
+
 void
 dps_sql_build_period_counts (DpsSqlBuilder *self,
                              gint64         from,

@@ -8,6 +8,7 @@
 #include "dps-filter.h"
 #include "dps-query.h"
 #include "dps-repository.h"
+#include "dps-rollup.h"
 
 G_BEGIN_DECLS
 
@@ -81,6 +82,23 @@ void         dps_sql_append_instant_range (DpsSqlBuilder *self,
 /* The conditions of a reject listing, on rejected_transactions AS r. */
 void         dps_sql_append_reject_query  (DpsSqlBuilder *self,
                                            const DpsRejectQuery *query);
+/* The key figures of @filter: count, amount, approved count, approved
+ * amount, first and last event (six columns, one row), from @rollup's
+ * sums or, when NULL, from the rows. */
+void         dps_sql_build_kpis           (DpsSqlBuilder     *self,
+                                           DpsFilter         *filter,
+                                           const DpsRollupSpec *rollup);
+/* Keys k1, k2 (NULL without @dimension2) and the four measures of each
+ * group, from @rollup or the rows. Ordered and limited in SQL unless
+ * @merges (periods merged after the query, which orders and limits). */
+void         dps_sql_build_breakdown      (DpsSqlBuilder     *self,
+                                           DpsFilter         *filter,
+                                           const DpsRollupSpec *rollup,
+                                           DpsDimension       dimension,
+                                           DpsDimension       dimension2,
+                                           DpsBreakdownOrder  order,
+                                           guint              limit,
+                                           gboolean           merges);
 /* SELECT rejects, duplicate arrivals (two columns) in a period. */
 void         dps_sql_build_period_counts  (DpsSqlBuilder *self,
                                            gint64         from,

@@ -1391,19 +1391,6 @@ aggregate_from_statement (sqlite3_stmt *stmt,
   agg->approved_cents = sqlite3_column_int64 (stmt, first + 3);
 }
 
-/* The four measures, from a rollup (pre-counted rows) or the base table. */
-static const char *
-measures_sql (const DpsRollupSpec *rollup)
-{
-  if (rollup != NULL)
-    return "coalesce(sum(tx_count), 0), coalesce(sum(amount_cents), 0), "
-           "coalesce(sum(CASE WHEN status = 0 THEN tx_count END), 0), "
-           "coalesce(sum(CASE WHEN status = 0 THEN amount_cents END), 0)";
-  return "count(*), coalesce(sum(amount_cents), 0), "
-         "coalesce(sum(status = 0), 0), "
-         "coalesce(sum(CASE WHEN status = 0 THEN amount_cents END), 0)";
-}
-
 static gboolean
 count_rejects_in_period (DpsSqliteRepository  *self,
                          DpsFilter            *filter,
@@ -1450,14 +1437,7 @@ dps_sqlite_repository_query_kpis (DpsRepository  *repository,
   WITH_CANCELLABLE (self, cancellable);
 
   dps_sql_builder_init (&b, DPS_SQL_DIALECT_SQLITE);
-  dps_sql_append_printf (&b, "SELECT %s, ", measures_sql (rollup));
-  if (rollup != NULL)
-    dps_sql_append_printf (&b, "min(event_date) * %" G_GINT64_FORMAT ", "
-                           "(max(event_date) + 1) * %" G_GINT64_FORMAT " - 1 FROM %s WHERE 1",
-                           DPS_USEC_PER_DAY, DPS_USEC_PER_DAY, rollup->table);
-  else
-    dps_sql_append (&b, "min(event_ts), max(event_ts) FROM transactions WHERE 1");
-  dps_sql_append_filter (&b, filter, rollup != NULL ? DPS_SQL_TARGET_ROLLUP : DPS_SQL_TARGET_BASE);
+  dps_sql_build_kpis (&b, filter, rollup);
 
   stmt = prepare_built (self, &b, error);
   if (stmt == NULL)
@@ -1505,24 +1485,7 @@ dps_sqlite_repository_query_breakdown (DpsRepository      *repository,
   merges = dps_breakdown_builder_merges (&builder);
 
   dps_sql_builder_init (&b, DPS_SQL_DIALECT_SQLITE);
-  dps_sql_append_printf (&b, "SELECT %s AS k1, %s AS k2, %s FROM %s WHERE 1",
-                         dps_sql_dimension_expr (dimension),
-                         two ? dps_sql_dimension_expr (dimension2) : "NULL",
-                         measures_sql (rollup),
-                         rollup != NULL ? rollup->table : "transactions");
-  dps_sql_append_filter (&b, filter, rollup != NULL ? DPS_SQL_TARGET_ROLLUP : DPS_SQL_TARGET_BASE);
-  dps_sql_append (&b, two ? " GROUP BY k1, k2" : " GROUP BY k1");
-  /* Ordering and limits on merged periods happen after the merge. */
-  if (merges || order == DPS_BREAKDOWN_ORDER_KEY)
-    dps_sql_append (&b, two ? " ORDER BY k1, k2" : " ORDER BY k1");
-  else
-    /* Ties are broken by both keys, so the order is the same every time. */
-    dps_sql_append (&b, order == DPS_BREAKDOWN_ORDER_COUNT_DESC ? " ORDER BY 3 DESC, k1"
-                                                                : " ORDER BY 4 DESC, k1");
-  if (!merges && order != DPS_BREAKDOWN_ORDER_KEY && two)
-    dps_sql_append (&b, ", k2");
-  if (!merges && limit > 0)
-    dps_sql_append_printf (&b, " LIMIT %u", limit);
+  dps_sql_build_breakdown (&b, filter, rollup, dimension, dimension2, order, limit, merges);
 
   stmt = prepare_built (self, &b, error);
   if (stmt == NULL)
