@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "dps-core.h"
+#include "dps-test-db.h"
 
 /* The dps tool in French, as a French user runs it: LANGUAGE=fr and a
  * French locale, with the catalogs of the build tree (DPS_TEST_LOCALEDIR).
@@ -119,35 +120,14 @@ static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  fixture->dir = g_dir_make_tmp ("dps-cli-i18n-XXXXXX", &error);
-  g_assert_no_error (error);
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
+  fixture->dir = dps_test_tmpdir_new ();
 }
 
 static void
 fixture_teardown (Fixture       *fixture,
                   gconstpointer  data)
 {
-  remove_tree (fixture->dir);
+  dps_test_tmpdir_remove (fixture->dir);
   g_free (fixture->dir);
 }
 

@@ -14,37 +14,6 @@
 /* 2026-11-01T00:00:00Z */
 #define TEST_PERIOD_END (G_GINT64_CONSTANT (1793491200) * DPS_USEC_PER_SECOND)
 
-char *
-test_make_dir (void)
-{
-  g_autoptr(GError) error = NULL;
-  char *path = g_dir_make_tmp ("dps-engine-XXXXXX", &error);
-
-  g_assert_no_error (error);
-  return path;
-}
-
-void
-test_remove_dir (const char *path)
-{
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
-  if (path == NULL)
-    return;
-  dir = g_dir_open (path, 0, NULL);
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        test_remove_dir (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 DpsRepository *
 test_open_db (const char *dir,
               const char *name)

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "dps-core.h"
+#include "dps-test-db.h"
 
 G_BEGIN_DECLS
 
@@ -10,8 +11,6 @@ G_BEGIN_DECLS
 #define TEST_MAX_LINE_LENGTH 4096
 
 /* A fresh folder under the temporary folder, and its removal. */
-char            *test_make_dir             (void);
-void             test_remove_dir           (const char                 *path);
 
 /* sqlite://DIR/NAME, created and migrated. */
 DpsRepository   *test_open_db              (const char                 *dir,

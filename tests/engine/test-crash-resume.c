@@ -137,7 +137,7 @@ wait_for_lines (Progress    *progress,
 static void
 test_kill_and_resume (void)
 {
-  g_autofree char *dir = test_make_dir ();
+  g_autofree char *dir = dps_test_tmpdir_new ();
   g_autofree char *file = g_build_filename (dir, "transactions.jsonl", NULL);
   g_autofree char *clean_db = g_build_filename (dir, "clean.db", NULL);
   g_autofree char *crash_db = g_build_filename (dir, "crash.db", NULL);
@@ -259,7 +259,7 @@ test_kill_and_resume (void)
   g_clear_object (&clean);
   g_clear_object (&crashed);
   g_free (progress.key);
-  test_remove_dir (dir);
+  dps_test_tmpdir_remove (dir);
 }
 
 int

@@ -116,7 +116,7 @@ run_import (DpsRepository          *repository,
 static void
 check_import (guint transform_threads)
 {
-  g_autofree char *dir = test_make_dir ();
+  g_autofree char *dir = dps_test_tmpdir_new ();
   g_autofree char *path = g_build_filename (dir, "transactions.jsonl", NULL);
   g_autoptr(DpsRepository) repository = test_open_db (dir, "test.db");
   g_autoptr(GError) error = NULL;
@@ -199,7 +199,7 @@ check_import (guint transform_threads)
   test_snapshot_clear (&first);
   test_snapshot_clear (&second);
   g_clear_object (&repository);
-  test_remove_dir (dir);
+  dps_test_tmpdir_remove (dir);
 }
 
 static void
@@ -282,7 +282,7 @@ assert_consistent_after (DpsRepository      *repository,
 static void
 test_cancel_resume (void)
 {
-  g_autofree char *dir = test_make_dir ();
+  g_autofree char *dir = dps_test_tmpdir_new ();
   g_autofree char *path = g_build_filename (dir, "transactions.jsonl", NULL);
   g_autoptr(DpsRepository) clean = test_open_db (dir, "clean.db");
   g_autoptr(DpsRepository) repository = test_open_db (dir, "test.db");
@@ -362,7 +362,7 @@ test_cancel_resume (void)
   g_clear_object (&slow);
   g_clear_object (&repository);
   g_clear_object (&clean);
-  test_remove_dir (dir);
+  dps_test_tmpdir_remove (dir);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -371,7 +371,7 @@ test_cancel_resume (void)
 static void
 test_retry_transient (void)
 {
-  g_autofree char *dir = test_make_dir ();
+  g_autofree char *dir = dps_test_tmpdir_new ();
   g_autofree char *path = g_build_filename (dir, "transactions.jsonl", NULL);
   g_autoptr(DpsRepository) repository = test_open_db (dir, "test.db");
   g_autoptr(DpsTestRepository) flaky = dps_test_repository_new (repository);
@@ -408,13 +408,13 @@ test_retry_transient (void)
   test_snapshot_clear (&snapshot);
   g_clear_object (&flaky);
   g_clear_object (&repository);
-  test_remove_dir (dir);
+  dps_test_tmpdir_remove (dir);
 }
 
 static void
 test_retry_exhausted (void)
 {
-  g_autofree char *dir = test_make_dir ();
+  g_autofree char *dir = dps_test_tmpdir_new ();
   g_autofree char *path = g_build_filename (dir, "transactions.jsonl", NULL);
   g_autoptr(DpsRepository) repository = test_open_db (dir, "test.db");
   g_autoptr(DpsTestRepository) flaky = dps_test_repository_new (repository);
@@ -448,7 +448,7 @@ test_retry_exhausted (void)
 
   g_clear_object (&flaky);
   g_clear_object (&repository);
-  test_remove_dir (dir);
+  dps_test_tmpdir_remove (dir);
 }
 
 typedef struct {
@@ -469,7 +469,7 @@ retrying_cb (gpointer user_data)
 static void
 test_retry_after_stop (void)
 {
-  g_autofree char *dir = test_make_dir ();
+  g_autofree char *dir = dps_test_tmpdir_new ();
   g_autofree char *path = g_build_filename (dir, "transactions.jsonl", NULL);
   g_autoptr(DpsRepository) repository = test_open_db (dir, "test.db");
   g_autoptr(DpsTestRepository) flaky = dps_test_repository_new (repository);
@@ -514,14 +514,14 @@ test_retry_after_stop (void)
   g_clear_object (&engine);
   g_clear_object (&flaky);
   g_clear_object (&repository);
-  test_remove_dir (dir);
+  dps_test_tmpdir_remove (dir);
 }
 
 static void
 test_fatal_error (void)
 {
   const char *message = "No space left on the test device";
-  g_autofree char *dir = test_make_dir ();
+  g_autofree char *dir = dps_test_tmpdir_new ();
   g_autofree char *path = g_build_filename (dir, "transactions.jsonl", NULL);
   g_autoptr(DpsRepository) repository = test_open_db (dir, "test.db");
   g_autoptr(DpsTestRepository) full = dps_test_repository_new (repository);
@@ -567,7 +567,7 @@ test_fatal_error (void)
   test_snapshot_clear (&snapshot);
   g_clear_object (&full);
   g_clear_object (&repository);
-  test_remove_dir (dir);
+  dps_test_tmpdir_remove (dir);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -615,7 +615,7 @@ sample_until_done (DpsEngine *engine,
 static void
 test_backpressure_file (void)
 {
-  g_autofree char *dir = test_make_dir ();
+  g_autofree char *dir = dps_test_tmpdir_new ();
   g_autofree char *path = g_build_filename (dir, "transactions.jsonl", NULL);
   g_autoptr(DpsTestRepository) slow = dps_test_repository_new (NULL);
   g_autoptr(DpsSource) source = NULL;
@@ -654,7 +654,7 @@ test_backpressure_file (void)
 
   g_clear_object (&engine);
   g_clear_object (&slow);
-  test_remove_dir (dir);
+  dps_test_tmpdir_remove (dir);
 }
 
 static void
@@ -708,7 +708,7 @@ test_backpressure_million (void)
 static void
 test_generator_limit (void)
 {
-  g_autofree char *dir = test_make_dir ();
+  g_autofree char *dir = dps_test_tmpdir_new ();
   g_autoptr(DpsRepository) repository = test_open_db (dir, "test.db");
   g_autoptr(DpsSource) source = NULL;
   g_autoptr(DpsEngine) engine = NULL;
@@ -743,7 +743,7 @@ test_generator_limit (void)
   test_snapshot_clear (&snapshot);
   g_clear_object (&engine);
   g_clear_object (&repository);
-  test_remove_dir (dir);
+  dps_test_tmpdir_remove (dir);
 }
 
 typedef struct {
@@ -766,7 +766,7 @@ rows_stored_cb (gpointer user_data)
 static void
 test_generator_stop (void)
 {
-  g_autofree char *dir = test_make_dir ();
+  g_autofree char *dir = dps_test_tmpdir_new ();
   g_autoptr(DpsRepository) repository = test_open_db (dir, "test.db");
   g_autoptr(DpsRepository) reader = test_open_db (dir, "test.db");
   g_autoptr(DpsSource) source = NULL;
@@ -805,7 +805,7 @@ test_generator_stop (void)
   g_clear_object (&engine);
   g_clear_object (&reader);
   g_clear_object (&repository);
-  test_remove_dir (dir);
+  dps_test_tmpdir_remove (dir);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -847,7 +847,7 @@ run_folder (DpsRepository    *repository,
 static void
 test_folder_until_idle (void)
 {
-  g_autofree char *dir = test_make_dir ();
+  g_autofree char *dir = dps_test_tmpdir_new ();
   g_autofree char *folder = g_build_filename (dir, "queue", NULL);
   g_autofree char *a = g_build_filename (folder, "a.jsonl", NULL);
   g_autofree char *b = g_build_filename (folder, "b.ndjson", NULL);
@@ -901,7 +901,7 @@ test_folder_until_idle (void)
 
   test_snapshot_clear (&snapshot);
   g_clear_object (&repository);
-  test_remove_dir (dir);
+  dps_test_tmpdir_remove (dir);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1044,7 +1044,7 @@ assert_runs_disjoint (GPtrArray *runs)
 static void
 test_scheduler_interval (void)
 {
-  g_autofree char *dir = test_make_dir ();
+  g_autofree char *dir = dps_test_tmpdir_new ();
   g_autofree char *folder = g_build_filename (dir, "queue", NULL);
   g_autofree char *first = g_build_filename (folder, "001.jsonl", NULL);
   g_autofree char *second = g_build_filename (folder, "002.jsonl", NULL);
@@ -1120,13 +1120,13 @@ test_scheduler_interval (void)
   g_main_context_pop_thread_default (context);
   g_clear_object (&reader);
   g_clear_object (&repository);
-  test_remove_dir (dir);
+  dps_test_tmpdir_remove (dir);
 }
 
 static void
 test_scheduler_quality_failure (void)
 {
-  g_autofree char *dir = test_make_dir ();
+  g_autofree char *dir = dps_test_tmpdir_new ();
   g_autofree char *folder = g_build_filename (dir, "queue", NULL);
   g_autofree char *file = g_build_filename (folder, "dirty.jsonl", NULL);
   g_autoptr(DpsRepository) repository = test_open_db (dir, "test.db");
@@ -1170,13 +1170,13 @@ test_scheduler_quality_failure (void)
   g_main_context_pop_thread_default (context);
   g_clear_object (&reader);
   g_clear_object (&repository);
-  test_remove_dir (dir);
+  dps_test_tmpdir_remove (dir);
 }
 
 static void
 test_scheduler_retry (void)
 {
-  g_autofree char *dir = test_make_dir ();
+  g_autofree char *dir = dps_test_tmpdir_new ();
   g_autofree char *folder = g_build_filename (dir, "queue", NULL);
   g_autofree char *file = g_build_filename (folder, "late.jsonl", NULL);
   g_autoptr(DpsRepository) repository = test_open_db (dir, "test.db");
@@ -1234,7 +1234,7 @@ test_scheduler_retry (void)
   g_main_context_pop_thread_default (context);
   g_clear_object (&reader);
   g_clear_object (&repository);
-  test_remove_dir (dir);
+  dps_test_tmpdir_remove (dir);
 }
 
 int

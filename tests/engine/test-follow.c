@@ -37,7 +37,7 @@ follow_new (const char *name,
 {
   Follow *f = g_new0 (Follow, 1);
 
-  f->dir = test_make_dir ();
+  f->dir = dps_test_tmpdir_new ();
   f->path = g_build_filename (f->dir, name, NULL);
   f->folder = folder;
   if (folder)
@@ -58,7 +58,7 @@ follow_free (Follow *f)
   g_clear_object (&f->reader);
   g_clear_object (&f->parser);
   g_byte_array_unref (f->ids);
-  test_remove_dir (f->dir);
+  dps_test_tmpdir_remove (f->dir);
   g_free (f->dir);
   g_free (f->path);
   g_free (f);

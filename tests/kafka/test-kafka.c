@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "dps-repository-private.h"
+#include "dps-test-db.h"
 #include "dps-test-kafka-mock.h"
 
 /* 2026-11-01T09:30:00Z */
@@ -337,31 +338,6 @@ kafka_committed (DpsTestKafkaMock *mock,
   rd_kafka_destroy_flags (rk, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
 }
 
-static char *
-make_temp_dir (void)
-{
-  g_autoptr(GError) error = NULL;
-  char *dir = g_dir_make_tmp ("dps-kafka-XXXXXX", &error);
-
-  g_assert_no_error (error);
-  return dir;
-}
-
-static void
-remove_dir (const char *dir)
-{
-  g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      g_remove (path);
-    }
-  g_rmdir (dir);
-}
-
 /* ---------------------------------------------------------------------- */
 /* an engine on a thread                                                   */
 
@@ -489,7 +465,7 @@ test_group_rebalance (void)
   const char *topic = "group-topic";
   const char *group = "group-test";
   g_autoptr(DpsTestKafkaMock) mock = dps_test_kafka_mock_new ();
-  g_autofree char *dir = make_temp_dir ();
+  g_autofree char *dir = dps_test_tmpdir_new ();
   g_autofree char *uri = make_db_uri (dir, "group.db");
   g_autoptr(GHashTable) properties = group_properties ();
   g_autoptr(DpsKafkaProducer) producer = NULL;
@@ -577,14 +553,14 @@ test_group_rebalance (void)
   g_clear_object (&reader);
   g_clear_object (&repository_a);
   g_clear_object (&repository_b);
-  remove_dir (dir);
+  dps_test_tmpdir_remove (dir);
 }
 
 static void
 test_missing_topic (void)
 {
   g_autoptr(DpsTestKafkaMock) mock = dps_test_kafka_mock_new ();
-  g_autofree char *dir = make_temp_dir ();
+  g_autofree char *dir = dps_test_tmpdir_new ();
   g_autofree char *uri = make_db_uri (dir, "missing.db");
   g_autoptr(DpsRepository) repository = open_db (uri);
   g_autoptr(DpsSource) source = NULL;
@@ -651,7 +627,7 @@ test_missing_topic (void)
 
   g_clear_object (&engine);
   g_clear_object (&repository);
-  remove_dir (dir);
+  dps_test_tmpdir_remove (dir);
 }
 
 
@@ -746,7 +722,7 @@ test_cli_kill (void)
       return;
     }
   mock = dps_test_kafka_mock_new ();
-  dir = make_temp_dir ();
+  dir = dps_test_tmpdir_new ();
   uri = make_db_uri (dir, "cli.db");
   dps_test_kafka_mock_create_topic (mock, topic, 4);
 
@@ -789,7 +765,7 @@ test_cli_kill (void)
 
   expected_clear (&expected);
   g_clear_object (&reader);
-  remove_dir (dir);
+  dps_test_tmpdir_remove (dir);
 }
 
 /* Records the brokers refuse are counted, reported in one clear line, and
@@ -809,7 +785,7 @@ test_cli_delivery_failure (void)
       return;
     }
   mock = dps_test_kafka_mock_new ();
-  dir = make_temp_dir ();
+  dir = dps_test_tmpdir_new ();
   dps_test_kafka_mock_create_topic (mock, "refused", 1);
   /* Every produce request (API key 0) is refused for good. */
   for (guint i = 0; i < G_N_ELEMENTS (refusals); i++)
@@ -823,7 +799,7 @@ test_cli_delivery_failure (void)
   g_assert_nonnull (strstr (errors, "200 of 200 records were not delivered to “refused”"));
   g_assert_nonnull (strstr (errors, "uthorization"));
 
-  remove_dir (dir);
+  dps_test_tmpdir_remove (dir);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -973,7 +949,7 @@ test_restart (void)
 {
   const char *topic = "restart-topic";
   g_autoptr(DpsTestKafkaMock) mock = dps_test_kafka_mock_new ();
-  g_autofree char *dir = make_temp_dir ();
+  g_autofree char *dir = dps_test_tmpdir_new ();
   g_autofree char *uri = make_db_uri (dir, "restart.db");
   g_autoptr(GHashTable) properties = group_properties ();
   g_autoptr(DpsKafkaProducer) producer = NULL;
@@ -1009,7 +985,7 @@ test_restart (void)
   expected_clear (&expected);
   g_clear_object (&engine);
   g_clear_object (&repository);
-  remove_dir (dir);
+  dps_test_tmpdir_remove (dir);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1021,7 +997,7 @@ test_broker_down (void)
 {
   const char *topic = "down-topic";
   g_autoptr(DpsTestKafkaMock) mock = dps_test_kafka_mock_new ();
-  g_autofree char *dir = make_temp_dir ();
+  g_autofree char *dir = dps_test_tmpdir_new ();
   g_autofree char *uri = make_db_uri (dir, "down.db");
   g_autoptr(GHashTable) properties = group_properties ();
   g_autoptr(DpsKafkaProducer) producer = NULL;
@@ -1080,7 +1056,7 @@ test_broker_down (void)
   expected_clear (&expected);
   g_clear_object (&reader);
   g_clear_object (&repository);
-  remove_dir (dir);
+  dps_test_tmpdir_remove (dir);
 }
 
 #else /* !HAVE_KAFKA */

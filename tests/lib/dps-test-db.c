@@ -203,7 +203,10 @@ remove_tree (GFile *file)
 void
 dps_test_tmpdir_remove (const char *path)
 {
-  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFile) file = NULL;
 
+  if (path == NULL)
+    return;
+  file = g_file_new_for_path (path);
   remove_tree (file);
 }

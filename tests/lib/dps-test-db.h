@@ -46,7 +46,7 @@ guint64        dps_test_db_rows_from_env (guint64      fallback);
 /* The "sqlite://" URI of @path. */
 char          *dps_test_db_uri           (const char  *path);
 /* A fresh temporary folder, removed with its content by
- * dps_test_tmpdir_remove(). */
+ * dps_test_tmpdir_remove() (which takes NULL too). */
 char          *dps_test_tmpdir_new       (void);
 void           dps_test_tmpdir_remove    (const char  *path);
 
