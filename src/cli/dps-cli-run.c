@@ -10,33 +10,6 @@
 #include "dps-cli.h"
 
 typedef struct {
-  char  *path;
-  gsize  max_line_length;
-  guint  poll_ms;
-  gboolean follow;
-} SourceSpec;
-
-static void
-source_spec_free (gpointer data)
-{
-  SourceSpec *spec = data;
-
-  g_free (spec->path);
-  g_free (spec);
-}
-
-static DpsSource *
-make_source (gpointer user_data)
-{
-  SourceSpec *spec = user_data;
-
-  if (g_file_test (spec->path, G_FILE_TEST_IS_DIR))
-    return dps_folder_source_new (spec->path, spec->max_line_length, spec->poll_ms);
-  /* A file on a schedule is followed: each run reads what was appended. */
-  return dps_file_source_new (spec->path, TRUE, spec->max_line_length, spec->poll_ms);
-}
-
-typedef struct {
   DpsRepository *repository;
   GMainLoop     *loop;
   DpsScheduler  *scheduler;
@@ -114,7 +87,6 @@ dps_cli_run (int    argc,
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   DpsScheduleOptions options;
   DpsEngineOptions engine_options;
-  SourceSpec *spec;
   RunJob job = { 0 };
   guint sigint_id, sigterm_id;
 
@@ -147,12 +119,8 @@ dps_cli_run (int    argc,
     return dps_cli_fail (error);
 
   dps_engine_options_init (&engine_options);
-  spec = g_new0 (SourceSpec, 1);
-  spec->path = g_strdup (argv[1]);
-  spec->max_line_length = engine_options.max_line_length;
-  spec->poll_ms = (guint) MAX (poll_ms, 10);
-  scheduler = dps_scheduler_new (repository, make_source, spec, source_spec_free,
-                                 &engine_options, &options);
+  scheduler = dps_scheduler_new_for_path (repository, argv[1], (guint) MAX (poll_ms, 10),
+                                          &engine_options, &options);
 
   job.repository = repository;
   job.loop = loop;

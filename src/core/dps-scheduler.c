@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include "dps-file-source.h"
+#include "dps-folder-source.h"
 #include "dps-quality-checks.h"
 #include "dps-scheduler.h"
 
@@ -291,6 +293,57 @@ dps_scheduler_new (DpsRepository            *repository,
   self->options.max_backoff_seconds = MAX (self->options.max_backoff_seconds, 1u);
   self->context = g_main_context_ref_thread_default ();
   return self;
+}
+
+typedef struct {
+  char  *path;
+  gsize  max_line_length;
+  guint  poll_ms;
+} PathSource;
+
+static void
+path_source_free (gpointer data)
+{
+  PathSource *spec = data;
+
+  g_free (spec->path);
+  g_free (spec);
+}
+
+/* Runs on the scheduler's thread. */
+static DpsSource *
+make_path_source (gpointer user_data)
+{
+  PathSource *spec = user_data;
+
+  if (g_file_test (spec->path, G_FILE_TEST_IS_DIR))
+    return dps_folder_source_new (spec->path, spec->max_line_length, spec->poll_ms);
+  /* A scheduled file is followed: each run reads what was appended. */
+  return dps_file_source_new (spec->path, TRUE, spec->max_line_length, spec->poll_ms);
+}
+
+DpsScheduler *
+dps_scheduler_new_for_path (DpsRepository            *repository,
+                            const char               *path,
+                            guint                     poll_ms,
+                            const DpsEngineOptions   *engine_options,
+                            const DpsScheduleOptions *options)
+{
+  PathSource *spec;
+  DpsEngineOptions defaults;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  if (engine_options == NULL)
+    {
+      dps_engine_options_init (&defaults);
+      engine_options = &defaults;
+    }
+  spec = g_new0 (PathSource, 1);
+  spec->path = g_strdup (path);
+  spec->max_line_length = engine_options->max_line_length;
+  spec->poll_ms = poll_ms;
+  return dps_scheduler_new (repository, make_path_source, spec, path_source_free, engine_options, options);
 }
 
 void

@@ -35,6 +35,14 @@ DpsScheduler *dps_scheduler_new          (DpsRepository            *repository,
                                           GDestroyNotify            factory_data_free,
                                           const DpsEngineOptions   *engine_options,
                                           const DpsScheduleOptions *options);
+/* The same for a file or a folder at @path: each run reads what is new
+ * there (a file is followed from its checkpoint; a folder's new and
+ * grown files are read), @poll_ms between looks. */
+DpsScheduler *dps_scheduler_new_for_path (DpsRepository            *repository,
+                                          const char               *path,
+                                          guint                     poll_ms,
+                                          const DpsEngineOptions   *engine_options,
+                                          const DpsScheduleOptions *options);
 void          dps_scheduler_start        (DpsScheduler             *self);
 /* Stops the current run gracefully and waits for the thread to end. */
 void          dps_scheduler_stop         (DpsScheduler             *self);

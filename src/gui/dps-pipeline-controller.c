@@ -69,34 +69,6 @@ enum {
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
-/* What a scheduled run reads, copied for the scheduler's thread. */
-typedef struct {
-  char  *path;
-  gsize  max_line_length;
-  guint  poll_ms;
-} SourceSpec;
-
-static void
-source_spec_free (gpointer data)
-{
-  SourceSpec *spec = data;
-
-  g_free (spec->path);
-  g_free (spec);
-}
-
-/* Runs on the scheduler's thread. */
-static DpsSource *
-make_scheduled_source (gpointer user_data)
-{
-  SourceSpec *spec = user_data;
-
-  if (g_file_test (spec->path, G_FILE_TEST_IS_DIR))
-    return dps_folder_source_new (spec->path, spec->max_line_length, spec->poll_ms);
-  /* A scheduled file is followed: each run reads what was appended. */
-  return dps_file_source_new (spec->path, TRUE, spec->max_line_length, spec->poll_ms);
-}
-
 typedef struct {
   DpsRunRecord *run;
   double        max_reject_rate;
@@ -499,7 +471,7 @@ scheduler_repository_opened_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   DpsScheduleOptions options;
   DpsEngineOptions engine_options;
-  SourceSpec *spec;
+  g_autofree char *path = NULL;
 
   repository = g_task_propagate_pointer (G_TASK (result), &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
@@ -523,13 +495,9 @@ scheduler_repository_opened_cb (GObject      *object,
   options.max_reject_rate = g_settings_get_double (self->settings, "reject-rate-threshold");
   dps_pipeline_controller_get_engine_options (self, &engine_options);
 
-  spec = g_new0 (SourceSpec, 1);
-  spec->path = g_settings_get_string (self->settings, "schedule-source-path");
-  spec->max_line_length = engine_options.max_line_length;
-  spec->poll_ms = dps_pipeline_controller_get_poll_interval (self);
-
-  self->scheduler = dps_scheduler_new (repository, make_scheduled_source, spec, source_spec_free,
-                                       &engine_options, &options);
+  path = g_settings_get_string (self->settings, "schedule-source-path");
+  self->scheduler = dps_scheduler_new_for_path (repository, path, dps_pipeline_controller_get_poll_interval (self),
+                                                &engine_options, &options);
   g_signal_connect (self->scheduler, "run-started", G_CALLBACK (scheduled_run_started_cb), self);
   g_signal_connect (self->scheduler, "run-finished", G_CALLBACK (scheduled_run_finished_cb), self);
   dps_scheduler_start (self->scheduler);
