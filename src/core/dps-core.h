@@ -9,6 +9,7 @@
 #include "dps-csv-writer.h"
 #include "dps-engine.h"
 #include "dps-enums.h"
+#include "dps-atomic-file.h"
 #include "dps-export.h"
 #include "dps-file-source.h"
 #include "dps-filter.h"

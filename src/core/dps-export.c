@@ -3,13 +3,10 @@
 
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <gio/gunixoutputstream.h>
 #include <glib/gi18n-lib.h>
-#include <glib/gstdio.h>
 #include <string.h>
 
+#include "dps-atomic-file.h"
 #include "dps-export.h"
 
 typedef struct {
@@ -254,6 +251,28 @@ dps_export_to_stream (DpsRepository          *repository,
   return TRUE;
 }
 
+typedef struct {
+  DpsRepository          *repository;
+  DpsFilter              *filter;
+  const DpsSort          *sort;
+  const DpsExportOptions *options;
+  DpsExportProgressFunc   progress;
+  gpointer                user_data;
+  guint64                *out_rows;
+} FileExport;
+
+static gboolean
+write_export (GOutputStream  *stream,
+              gpointer        user_data,
+              GCancellable   *cancellable,
+              GError        **error)
+{
+  FileExport *e = user_data;
+
+  return dps_export_to_stream (e->repository, e->filter, e->sort, e->options, stream,
+                               e->progress, e->user_data, e->out_rows, cancellable, error);
+}
+
 gboolean
 dps_export_to_file (DpsRepository          *repository,
                     DpsFilter              *filter,
@@ -266,48 +285,10 @@ dps_export_to_file (DpsRepository          *repository,
                     GCancellable           *cancellable,
                     GError                **error)
 {
-  g_autofree char *folder = NULL;
-  g_autofree char *name = NULL;
-  g_autofree char *temp_path = NULL;
-  g_autoptr(GOutputStream) stream = NULL;
-  gboolean ok;
-  int fd;
+  FileExport e = { repository, filter, sort, options, progress, user_data, out_rows };
 
   g_return_val_if_fail (path != NULL, FALSE);
 
-  /* Written under a hidden temporary name in the same folder, renamed
-   * only when complete: a failed or cancelled export leaves nothing
-   * under the chosen name (and keeps an older file there intact). */
-  folder = g_path_get_dirname (path);
-  name = g_path_get_basename (path);
-  temp_path = g_strdup_printf ("%s/.%s.XXXXXX", folder, name);
-  fd = g_mkstemp_full (temp_path, O_WRONLY | O_CLOEXEC, 0644);
-  if (fd < 0)
-    {
-      int saved = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                   _("Cannot write “%s”: %s"), path, g_strerror (saved));
-      return FALSE;
-    }
-
-  stream = g_unix_output_stream_new (fd, TRUE);
-  ok = dps_export_to_stream (repository, filter, sort, options, stream,
-                             progress, user_data, out_rows, cancellable, error);
-  if (ok)
-    ok = g_output_stream_close (stream, NULL, error);
-  else
-    g_output_stream_close (stream, NULL, NULL);
-
-  if (ok && g_rename (temp_path, path) != 0)
-    {
-      int saved = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                   _("Cannot write “%s”: %s"), path, g_strerror (saved));
-      ok = FALSE;
-    }
-  if (!ok)
-    g_unlink (temp_path);
-  return ok;
+  /* A failed or cancelled export leaves nothing under the chosen name. */
+  return dps_atomic_file_write (path, write_export, &e, cancellable, error);
 }

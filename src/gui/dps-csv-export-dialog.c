@@ -3,11 +3,7 @@
 
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <gio/gunixoutputstream.h>
 #include <glib/gi18n.h>
-#include <glib/gstdio.h>
 
 #include "dps-csv-export-dialog.h"
 #include "dps-format.h"
@@ -151,8 +147,30 @@ write_selected_row_cb (const DpsRow  *row,
   return TRUE;
 }
 
-/* The selected rows, under a temporary name beside the chosen one that
- * is renamed at the end, as dps_export_to_file() does: a failed or
+typedef struct {
+  DpsRepository *repository;
+  ExportJob     *job;
+} SelectedExport;
+
+static gboolean
+write_selected_to (GOutputStream  *stream,
+                   gpointer        user_data,
+                   GCancellable   *cancellable,
+                   GError        **error)
+{
+  SelectedExport *e = user_data;
+  ExportJob *job = e->job;
+  g_autoptr(DpsCsvWriter) writer = dps_csv_writer_new (stream, &job->options.csv);
+  SelectedState state = { job, writer, cancellable };
+
+  return dps_export_write_header (writer, &job->options, cancellable, error) &&
+         dps_transaction_model_read_ranges (e->repository, job->filter, &job->sort,
+                                            (const DpsPositionRange *) job->ranges->data, job->ranges->len,
+                                            write_selected_row_cb, &state, cancellable, error) &&
+         dps_csv_writer_flush (writer, cancellable, error);
+}
+
+/* The selected rows, written as dps_export_to_file() writes: a failed or
  * cancelled export leaves nothing under the chosen name. */
 static gboolean
 write_selected (DpsRepository  *repository,
@@ -160,51 +178,12 @@ write_selected (DpsRepository  *repository,
                 GCancellable   *cancellable,
                 GError        **error)
 {
-  g_autofree char *folder = g_path_get_dirname (job->path);
-  g_autofree char *name = g_path_get_basename (job->path);
-  g_autofree char *temp_path = g_strdup_printf ("%s/.%s.XXXXXX", folder, name);
-  g_autoptr(GOutputStream) stream = NULL;
-  g_autoptr(DpsCsvWriter) writer = NULL;
-  SelectedState state = { job, NULL, cancellable };
+  SelectedExport e = { repository, job };
   gboolean ok;
-  int fd;
 
   if (!dps_csv_options_validate (&job->options.csv, error))
     return FALSE;
-
-  fd = g_mkstemp_full (temp_path, O_WRONLY | O_CLOEXEC, 0644);
-  if (fd < 0)
-    {
-      int saved = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                   _("Cannot write “%s”: %s"), job->path, g_strerror (saved));
-      return FALSE;
-    }
-  stream = g_unix_output_stream_new (fd, TRUE);
-  writer = dps_csv_writer_new (stream, &job->options.csv);
-  state.writer = writer;
-
-  ok = dps_export_write_header (writer, &job->options, cancellable, error) &&
-       dps_transaction_model_read_ranges (repository, job->filter, &job->sort,
-                                          (const DpsPositionRange *) job->ranges->data, job->ranges->len,
-                                          write_selected_row_cb, &state, cancellable, error) &&
-       dps_csv_writer_flush (writer, cancellable, error);
-  if (ok)
-    ok = g_output_stream_close (stream, NULL, error);
-  else
-    g_output_stream_close (stream, NULL, NULL);
-
-  if (ok && g_rename (temp_path, job->path) != 0)
-    {
-      int saved = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                   _("Cannot write “%s”: %s"), job->path, g_strerror (saved));
-      ok = FALSE;
-    }
-  if (!ok)
-    g_unlink (temp_path);
+  ok = dps_atomic_file_write (job->path, write_selected_to, &e, cancellable, error);
   progress_cb (job->rows, job);
   return ok;
 }

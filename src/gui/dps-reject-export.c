@@ -3,11 +3,7 @@
 
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <gio/gunixoutputstream.h>
 #include <glib/gi18n.h>
-#include <glib/gstdio.h>
 #include <string.h>
 
 #include "dps-reject-export.h"
@@ -185,6 +181,25 @@ dps_reject_export_to_stream (DpsRepository          *repository,
   return TRUE;
 }
 
+typedef struct {
+  DpsRepository         *repository;
+  const DpsRejectQuery  *query;
+  DpsRejectExportFormat  format;
+  guint64               *out_count;
+} FileExport;
+
+static gboolean
+write_export (GOutputStream  *stream,
+              gpointer        user_data,
+              GCancellable   *cancellable,
+              GError        **error)
+{
+  FileExport *e = user_data;
+
+  return dps_reject_export_to_stream (e->repository, e->query, e->format, stream, e->out_count,
+                                      cancellable, error);
+}
+
 gboolean
 dps_reject_export_to_file (DpsRepository          *repository,
                            const DpsRejectQuery   *query,
@@ -194,46 +209,9 @@ dps_reject_export_to_file (DpsRepository          *repository,
                            GCancellable           *cancellable,
                            GError                **error)
 {
-  g_autofree char *folder = NULL;
-  g_autofree char *name = NULL;
-  g_autofree char *temp_path = NULL;
-  g_autofree char *display = NULL;
-  g_autoptr(GOutputStream) stream = NULL;
-  gboolean ok;
-  int fd;
+  FileExport e = { repository, query, format, out_count };
 
   g_return_val_if_fail (path != NULL, FALSE);
 
-  display = g_filename_display_name (path);
-  folder = g_path_get_dirname (path);
-  name = g_path_get_basename (path);
-  temp_path = g_strdup_printf ("%s/.%s.XXXXXX", folder, name);
-  fd = g_mkstemp_full (temp_path, O_WRONLY | O_CLOEXEC, 0644);
-  if (fd < 0)
-    {
-      int saved = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                   _("Could not write “%s”: %s"), display, g_strerror (saved));
-      return FALSE;
-    }
-
-  stream = g_unix_output_stream_new (fd, TRUE);
-  ok = dps_reject_export_to_stream (repository, query, format, stream, out_count, cancellable, error);
-  if (ok)
-    ok = g_output_stream_close (stream, NULL, error);
-  else
-    g_output_stream_close (stream, NULL, NULL);
-
-  if (ok && g_rename (temp_path, path) != 0)
-    {
-      int saved = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                   _("Could not write “%s”: %s"), display, g_strerror (saved));
-      ok = FALSE;
-    }
-  if (!ok)
-    g_unlink (temp_path);
-  return ok;
+  return dps_atomic_file_write (path, write_export, &e, cancellable, error);
 }
