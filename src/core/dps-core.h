@@ -30,3 +30,4 @@
 #include "dps-source.h"
 #include "dps-sqlite-repository.h"
 #include "dps-transaction.h"
+#include "dps-transaction-json.h"

@@ -9,6 +9,7 @@
 #include "dps-record-parser.h"
 #include "dps-record-parser-private.h"
 #include "dps-rules.h"
+#include "dps-transaction-json.h"
 
 struct _DpsRecordParser
 {
@@ -1137,6 +1138,8 @@ dps_record_parser_parse (DpsRecordParser *self,
     }
 
   tx->payload = g_strndup (text, text_length);
+  /* Checked here, on a parsing thread, so that the writer need not. */
+  tx->payload_is_canonical = dps_transaction_json_matches (tx, text, text_length);
   dps_transaction_enrich (tx);
   return TRUE;
 }

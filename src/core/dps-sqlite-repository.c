@@ -18,6 +18,7 @@
 #include "dps-sql-builder.h"
 #include "dps-sqlite-repository.h"
 #include "dps-sqlite-schema.h"
+#include "dps-transaction-json.h"
 
 G_DECLARE_FINAL_TYPE (DpsSqliteRepository, dps_sqlite_repository, DPS, SQLITE_REPOSITORY, DpsRepository)
 
@@ -607,7 +608,12 @@ bind_payload (sqlite3_stmt      *insert,
   sqlite3_bind_int64 (insert, first + 2, position->partition);
   sqlite3_bind_int64 (insert, first + 3, position->offset);
   sqlite3_bind_int64 (insert, first + 4, position->line);
-  sqlite3_bind_text (insert, first + 5, row->tx.payload != NULL ? row->tx.payload : "", -1, SQLITE_STATIC);
+  /* A canonical text is rebuilt from the row when read (see the
+   * raw_transactions view): storing it again would double what a load
+   * writes. */
+  sqlite3_bind_text (insert, first + 5,
+                     row->tx.payload != NULL && !row->tx.payload_is_canonical ? row->tx.payload : "",
+                     -1, SQLITE_STATIC);
 }
 
 /* Inserts one row as row @id under its key or, when another UUID holds
@@ -1797,6 +1803,18 @@ dps_sqlite_repository_get_row (DpsRepository  *repository,
 
       row_from_statement (stmt, row);
       row->tx.payload = g_strdup ((const char *) sqlite3_column_text (stmt, 16));
+      if (row->tx.payload != NULL && row->tx.payload[0] == '\0')
+        {
+          /* Stored as its fields only: the text received was canonical. */
+          g_autoptr(GString) text = g_string_new (NULL);
+
+          if (dps_transaction_write_json (&row->tx, text))
+            {
+              g_free (row->tx.payload);
+              row->tx.payload = g_string_free (g_steal_pointer (&text), FALSE);
+              row->tx.payload_is_canonical = TRUE;
+            }
+        }
       row->source = g_strdup ((const char *) sqlite3_column_text (stmt, 17));
       row->source_offset = sqlite3_column_type (stmt, 18) == SQLITE_NULL ? -1 : sqlite3_column_int64 (stmt, 18);
       row->source_line = sqlite3_column_type (stmt, 19) == SQLITE_NULL ? -1 : sqlite3_column_int64 (stmt, 19);

@@ -9,6 +9,9 @@
  * - transactions keeps the hot columns only, with a 16-byte binary id and
  *   integer codes, so scans and index pages stay small; the raw payload and
  *   source position live in transaction_payloads under the same rowid.
+ *   A payload received in the canonical text (dps-transaction-json.h) is
+ *   stored empty and rebuilt from the row by raw_transactions: it is the
+ *   most of a row's bytes, and writing it twice was most of a load's I/O.
  * - Times are integers: microseconds since the epoch (UTC) and day numbers.
  * - The original project's names (raw_transactions, transactions_flat,
  *   daily_summary) are views with the original columns and text values.
@@ -205,6 +208,44 @@ static const char *const migrations[] = {
   "  round(sum(amount_cents) / 100.0, 2) AS total_amount,"
   "  round(sum(CASE WHEN status = 0 THEN amount_cents ELSE 0 END) / 100.0, 2) AS approved_amount"
   "  FROM rollup_daily GROUP BY rollup_daily.event_date, city, category;",
+
+  /* 2: canonical payloads are stored empty; the view rebuilds their text
+   * exactly as dps_transaction_write_json() writes it. */
+  "DROP VIEW raw_transactions;"
+  "CREATE VIEW raw_transactions AS SELECT"
+  "  lower(substr(hex(t.tx_uuid), 1, 8) || '-' || substr(hex(t.tx_uuid), 9, 4) || '-' ||"
+  "        substr(hex(t.tx_uuid), 13, 4) || '-' || substr(hex(t.tx_uuid), 17, 4) || '-' ||"
+  "        substr(hex(t.tx_uuid), 21, 12)) AS transaction_id,"
+  "  strftime('%Y-%m-%dT%H:%M:%S', t.event_ts / 1000000, 'unixepoch') ||"
+  "    printf('.%06d+00:00', t.event_ts % 1000000) AS event_ts,"
+  "  CASE WHEN p.payload <> '' THEN p.payload ELSE"
+  "    '{\"transaction_id\": \"' ||"
+  "    lower(substr(hex(t.tx_uuid), 1, 8) || '-' || substr(hex(t.tx_uuid), 9, 4) || '-' ||"
+  "          substr(hex(t.tx_uuid), 13, 4) || '-' || substr(hex(t.tx_uuid), 17, 4) || '-' ||"
+  "          substr(hex(t.tx_uuid), 21, 12)) ||"
+  "    '\", \"event_ts\": \"' ||"
+  "    strftime('%Y-%m-%dT%H:%M:%S', t.event_ts / 1000000, 'unixepoch') ||"
+  "    printf('.%06d+00:00', t.event_ts % 1000000) ||"
+  "    '\", \"user_id\": ' || t.user_id ||"
+  "    ', \"amount\": ' || (t.amount_cents / 100) || '.' || (t.amount_cents % 100 / 10) ||"
+  "    CASE WHEN t.amount_cents % 10 <> 0 THEN t.amount_cents % 10 ELSE '' END ||"
+  "    ', \"merchant\": \"' || t.merchant || '\", \"category\": \"' || t.category ||"
+  "    '\", \"city\": \"' || t.city ||"
+  "    '\", \"status\": \"' ||"
+  "    CASE t.status WHEN 0 THEN 'APPROVED' WHEN 1 THEN 'DECLINED' WHEN 2 THEN 'PENDING'"
+  "      ELSE 'REFUNDED' END ||"
+  "    '\", \"payment_method\": \"' ||"
+  "    CASE t.payment_method WHEN 0 THEN 'card' WHEN 1 THEN 'wallet' ELSE 'bank_transfer' END ||"
+  "    '\", \"currency\": \"' || t.currency || '\"}'"
+  "  END AS payload,"
+  "  strftime('%Y-%m-%dT%H:%M:%S', t.ingested_at / 1000000, 'unixepoch') ||"
+  "    printf('.%06d+00:00', t.ingested_at % 1000000) AS ingested_at,"
+  "  s.source_key AS source,"
+  "  p.source_partition AS source_partition,"
+  "  p.source_offset AS source_offset,"
+  "  p.source_line AS source_line"
+  "  FROM transactions t JOIN transaction_payloads p ON p.id = t.id"
+  "  LEFT JOIN sources s ON s.id = p.source_id;",
 };
 
 const char * const *

@@ -32,6 +32,10 @@ typedef struct {
 
   /* The raw JSON text as received (without the line end). */
   char             *payload;
+  /* TRUE when @payload is exactly dps_transaction_write_json()'s text of
+   * the fields above (set by the record parser): a store may then keep
+   * the fields only and rebuild the text. */
+  gboolean          payload_is_canonical;
 } DpsTransaction;
 
 GType            dps_transaction_get_type        (void) G_GNUC_CONST;

@@ -55,6 +55,9 @@ test_checkpoint_during_load (void)
       g_string_truncate (line, 0);
       dps_generator_next (generator, line, NULL);
       g_assert_true (dps_record_parser_parse (parser, line->str, line->len, line->len, &tx, &reject));
+      /* Stored with their text, as records of another layout are: the
+       * WAL then grows past the threshold with fewer rows. */
+      tx.payload_is_canonical = FALSE;
       dps_batch_take_row (batch, &tx, &position);
       offset += line->len + 1;
       if (dps_batch_get_n_rows (batch) == 20000 || i + 1 == ROWS)

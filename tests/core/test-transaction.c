@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "dps-transaction.h"
+#include "dps-transaction-json.h"
 
 typedef struct {
   const char *iso;
@@ -144,6 +145,83 @@ test_enum_strings (void)
   g_assert_false (dps_status_from_string (NULL, &status));
 }
 
+/* The canonical text of a record, and the records that have none. */
+static void
+test_canonical_json (void)
+{
+  static const struct {
+    gint64      event_ts;
+    gint64      amount_cents;
+    const char *merchant;
+    const char *city;
+    DpsStatus   status;
+    const char *expected;   /* NULL: no canonical text */
+  } cases[] = {
+    { G_GINT64_CONSTANT (1793577600000000), 1250, "Fnac", "Paris", DPS_STATUS_APPROVED,
+      "{\"transaction_id\": \"00112233-4455-6677-8899-aabbccddeeff\", \"event_ts\": \"2026-11-02T00:00:00.000000+00:00\", "
+      "\"user_id\": 42, \"amount\": 12.5, \"merchant\": \"Fnac\", \"category\": \"electronics\", "
+      "\"city\": \"Paris\", \"status\": \"APPROVED\", \"payment_method\": \"wallet\", \"currency\": \"EUR\"}" },
+    { G_GINT64_CONSTANT (1793663999999999), 1, "McDonald's", "Saint-Étienne", DPS_STATUS_REFUNDED,
+      "{\"transaction_id\": \"00112233-4455-6677-8899-aabbccddeeff\", \"event_ts\": \"2026-11-02T23:59:59.999999+00:00\", "
+      "\"user_id\": 42, \"amount\": 0.01, \"merchant\": \"McDonald's\", \"category\": \"electronics\", "
+      "\"city\": \"Saint-Étienne\", \"status\": \"REFUNDED\", \"payment_method\": \"wallet\", \"currency\": \"EUR\"}" },
+    { 0, 100000, "A", "B", DPS_STATUS_PENDING,
+      "{\"transaction_id\": \"00112233-4455-6677-8899-aabbccddeeff\", \"event_ts\": \"1970-01-01T00:00:00.000000+00:00\", "
+      "\"user_id\": 42, \"amount\": 1000.0, \"merchant\": \"A\", \"category\": \"electronics\", "
+      "\"city\": \"B\", \"status\": \"PENDING\", \"payment_method\": \"wallet\", \"currency\": \"EUR\"}" },
+    { G_GINT64_CONSTANT (253402300799999999), 1999, "A", "B", DPS_STATUS_DECLINED,
+      "{\"transaction_id\": \"00112233-4455-6677-8899-aabbccddeeff\", \"event_ts\": \"9999-12-31T23:59:59.999999+00:00\", "
+      "\"user_id\": 42, \"amount\": 19.99, \"merchant\": \"A\", \"category\": \"electronics\", "
+      "\"city\": \"B\", \"status\": \"DECLINED\", \"payment_method\": \"wallet\", \"currency\": \"EUR\"}" },
+    /* Outside four-digit years, or texts that need an escape. */
+    { -1, 1250, "Fnac", "Paris", DPS_STATUS_APPROVED, NULL },
+    { G_GINT64_CONSTANT (253402300800000000), 1250, "Fnac", "Paris", DPS_STATUS_APPROVED, NULL },
+    { 0, 1250, "Le \"Bistrot\"", "Paris", DPS_STATUS_APPROVED, NULL },
+    { 0, 1250, "Fnac", "C:\\Paris", DPS_STATUS_APPROVED, NULL },
+    { 0, 1250, "Fnac", "Paris\tNord", DPS_STATUS_APPROVED, NULL },
+  };
+  const guint8 id[16] = { 0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77,
+                          0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GString) out = g_string_new ("kept:");
+      DpsTransaction tx = { 0 };
+
+      memcpy (tx.id, id, 16);
+      tx.event_ts = cases[i].event_ts;
+      tx.user_id = 42;
+      tx.amount_cents = cases[i].amount_cents;
+      tx.merchant = (char *) cases[i].merchant;
+      tx.category = (char *) "electronics";
+      tx.city = (char *) cases[i].city;
+      tx.status = cases[i].status;
+      tx.payment_method = DPS_PAYMENT_METHOD_WALLET;
+      memcpy (tx.currency, "EUR", 4);
+
+      g_test_message ("case %u", i);
+      if (cases[i].expected == NULL)
+        {
+          g_assert_false (dps_transaction_write_json (&tx, out));
+          g_assert_cmpstr (out->str, ==, "kept:");
+          continue;
+        }
+      g_assert_true (dps_transaction_write_json (&tx, out));
+      g_assert_cmpstr (out->str + 5, ==, cases[i].expected);
+      g_assert_true (dps_transaction_json_matches (&tx, cases[i].expected, strlen (cases[i].expected)));
+      /* One byte more, less or other is not the text. */
+      g_assert_false (dps_transaction_json_matches (&tx, cases[i].expected, strlen (cases[i].expected) - 1));
+      {
+        g_autofree char *longer = g_strconcat (cases[i].expected, " ", NULL);
+        g_autofree char *other = g_strdup (cases[i].expected);
+
+        g_assert_false (dps_transaction_json_matches (&tx, longer, strlen (longer)));
+        other[strlen (other) / 2] ^= 0x20;
+        g_assert_false (dps_transaction_json_matches (&tx, other, strlen (other)));
+      }
+    }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -154,6 +232,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/dps/transaction/cents", test_cents);
   g_test_add_func ("/dps/transaction/uuid", test_uuid);
   g_test_add_func ("/dps/transaction/enum-strings", test_enum_strings);
+  g_test_add_func ("/dps/transaction/canonical-json", test_canonical_json);
 
   return g_test_run ();
 }

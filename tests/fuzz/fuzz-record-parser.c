@@ -7,6 +7,7 @@
 
 #include "dps-record-parser.h"
 #include "dps-record-parser-private.h"
+#include "dps-transaction-json.h"
 
 /* Small enough that libFuzzer's default -max_len of 4096 reaches the
  * line_too_long path too. */
@@ -37,6 +38,16 @@ check_accepted (const DpsTransaction *tx,
 
   g_assert_nonnull (tx->payload);
   g_assert_true (g_utf8_validate (tx->payload, -1, NULL));
+  /* A text said to be canonical is rebuilt from the fields byte for byte
+   * (SQLite stores the fields only); one that is not cannot be. */
+  {
+    g_autoptr(GString) rebuilt = g_string_new (NULL);
+
+    if (dps_transaction_write_json (tx, rebuilt))
+      g_assert_cmpint (tx->payload_is_canonical, ==, strcmp (rebuilt->str, tx->payload) == 0);
+    else
+      g_assert_false (tx->payload_is_canonical);
+  }
   for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
     {
       g_assert_nonnull (texts[i]);
@@ -85,6 +96,7 @@ check_same_as_general (gboolean              ok,
       g_assert_cmpint (other.payment_method, ==, tx->payment_method);
       g_assert_cmpstr (other.currency, ==, tx->currency);
       g_assert_cmpstr (other.payload, ==, tx->payload);
+      g_assert_cmpint (other.payload_is_canonical, ==, tx->payload_is_canonical);
     }
   else
     {

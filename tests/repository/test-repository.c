@@ -1887,6 +1887,156 @@ test_rollup_checks (Fixture       *f,
                    DPS_BREAKDOWN_ORDER_AMOUNT_DESC);
 }
 
+/* The text of every stored record reads back exactly as received, whether
+ * it was canonical (SQLite then keeps the fields only and rebuilds it) or
+ * not (kept as received). */
+static void
+test_raw_payloads (Fixture       *f,
+                   gconstpointer  data)
+{
+  static const struct {
+    const char *line;
+    gboolean    canonical;
+  } cases[] = {
+    { "{\"transaction_id\": \"6f1c2a9e-1d7b-4c55-9a43-2f0e8d1b7c01\", \"event_ts\": \"2026-11-02T08:15:00.000000+00:00\", "
+      "\"user_id\": 42, \"amount\": 12.5, \"merchant\": \"Fnac\", \"category\": \"electronics\", "
+      "\"city\": \"Paris\", \"status\": \"APPROVED\", \"payment_method\": \"card\", \"currency\": \"EUR\"}", TRUE },
+    /* Two decimals, a whole amount and one cent. */
+    { "{\"transaction_id\": \"6f1c2a9e-1d7b-4c55-9a43-2f0e8d1b7c02\", \"event_ts\": \"2026-11-02T23:59:59.999999+00:00\", "
+      "\"user_id\": 5000, \"amount\": 749.99, \"merchant\": \"McDonald's\", \"category\": \"restaurants\", "
+      "\"city\": \"Saint-Étienne\", \"status\": \"REFUNDED\", \"payment_method\": \"bank_transfer\", \"currency\": \"EUR\"}", TRUE },
+    { "{\"transaction_id\": \"6f1c2a9e-1d7b-4c55-9a43-2f0e8d1b7c03\", \"event_ts\": \"2026-11-03T00:00:00.000001+00:00\", "
+      "\"user_id\": 1, \"amount\": 5.0, \"merchant\": \"Carrefour\", \"category\": \"grocery\", "
+      "\"city\": \"Lyon\", \"status\": \"DECLINED\", \"payment_method\": \"wallet\", \"currency\": \"EUR\"}", TRUE },
+    { "{\"transaction_id\": \"6f1c2a9e-1d7b-4c55-9a43-2f0e8d1b7c04\", \"event_ts\": \"2026-11-03T10:00:00.250000+00:00\", "
+      "\"user_id\": 7, \"amount\": 0.01, \"merchant\": \"Pharmacie\", \"category\": \"health\", "
+      "\"city\": \"Nantes\", \"status\": \"PENDING\", \"payment_method\": \"card\", \"currency\": \"EUR\"}", TRUE },
+    /* Not canonical: kept as received. */
+    { "{\"transaction_id\":\"6f1c2a9e-1d7b-4c55-9a43-2f0e8d1b7c05\",\"event_ts\":\"2026-11-02T08:15:00+00:00\","
+      "\"user_id\":42,\"amount\":12.50,\"merchant\":\"Fnac\",\"category\":\"electronics\","
+      "\"city\":\"Paris\",\"status\":\"APPROVED\",\"payment_method\":\"card\",\"currency\":\"EUR\"}", FALSE },
+    { "{\"event_ts\": \"2026-11-02T08:15:00.000000+00:00\", \"transaction_id\": \"6f1c2a9e-1d7b-4c55-9a43-2f0e8d1b7c06\", "
+      "\"user_id\": 42, \"amount\": 12.5, \"merchant\": \"Fnac\", \"category\": \"electronics\", "
+      "\"city\": \"Paris\", \"status\": \"APPROVED\", \"payment_method\": \"card\", \"currency\": \"EUR\"}", FALSE },
+    { "{\"transaction_id\": \"6F1C2A9E-1D7B-4C55-9A43-2F0E8D1B7C07\", \"event_ts\": \"2026-11-02T08:15:00.000000Z\", "
+      "\"user_id\": 42, \"amount\": 12.5, \"merchant\": \" Fnac \", \"category\": \"Electronics\", "
+      "\"city\": \"Paris\", \"status\": \"approved\", \"payment_method\": \"card\", \"currency\": \"eur\"}", FALSE },
+    { "{\"transaction_id\": \"6f1c2a9e-1d7b-4c55-9a43-2f0e8d1b7c08\", \"event_ts\": \"2026-11-02T08:15:00.000000+00:00\", "
+      "\"user_id\": 42, \"amount\": 12.5, \"merchant\": \"Le \\\"Bistrot\\\"\", \"category\": \"restaurants\", "
+      "\"city\": \"Paris\", \"status\": \"APPROVED\", \"payment_method\": \"card\", \"currency\": \"EUR\"}", FALSE },
+    { "{\"transaction_id\": \"6f1c2a9e-1d7b-4c55-9a43-2f0e8d1b7c09\", \"event_ts\": \"1969-12-31T23:59:59.000000+00:00\", "
+      "\"user_id\": 42, \"amount\": 12.5, \"merchant\": \"Fnac\", \"category\": \"electronics\", "
+      "\"city\": \"Paris\", \"status\": \"APPROVED\", \"payment_method\": \"card\", \"currency\": \"EUR\"}", FALSE },
+  };
+  g_autoptr(DpsRecordParser) parser = dps_record_parser_new ();
+  g_autoptr(DpsBatch) batch = dps_batch_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  DpsBatchResult result;
+  guint32 source_id = 0;
+  guint n_canonical = 0;
+
+  dps_repository_ensure_source (f->db.repo, "file:/data/raw.jsonl", &source_id, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      DpsPosition position = { source_id, -1, (gint64) i * 400, (gint64) i + 1 };
+      DpsTransaction tx = { 0 };
+      DpsReject reject = { 0 };
+
+      dps_reject_clear (&reject);
+      g_test_message ("line %u: %s", i + 1, cases[i].line);
+      g_assert_true (dps_record_parser_parse (parser, cases[i].line, strlen (cases[i].line),
+                                              strlen (cases[i].line), &tx, &reject));
+      g_assert_cmpint (tx.payload_is_canonical, ==, cases[i].canonical);
+      n_canonical += cases[i].canonical;
+      g_ptr_array_add (ids, g_memdup2 (tx.id, 16));
+      dps_batch_take_row (batch, &tx, &position);
+    }
+  g_assert_true (dps_repository_write_batch (f->db.repo, batch, &result, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (result.loaded, ==, G_N_ELEMENTS (cases));
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(DpsRow) row = NULL;
+
+      g_assert_true (dps_repository_get_row (f->db.repo, ids->pdata[i], &row, &error));
+      g_assert_no_error (error);
+      g_assert_nonnull (row);
+      g_assert_cmpstr (row->tx.payload, ==, cases[i].line);
+      g_assert_cmpint (row->source_line, ==, (gint64) i + 1);
+    }
+
+  if (f->db.backend == BACKEND_SQLITE)
+    {
+      sqlite3 *handle = NULL;
+      sqlite3_stmt *stmt = NULL;
+      guint n = 0;
+
+      g_assert_cmpint (sqlite3_open (f->db.path, &handle), ==, SQLITE_OK);
+
+      /* Only the texts that are not canonical take room… */
+      g_assert_cmpint (sqlite3_prepare_v2 (handle, "SELECT count(*) FROM transaction_payloads WHERE payload = ''",
+                                           -1, &stmt, NULL), ==, SQLITE_OK);
+      g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+      g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, (int) n_canonical);
+      sqlite3_finalize (stmt);
+
+      /* …and the original project's view shows every one as received. */
+      g_assert_cmpint (sqlite3_prepare_v2 (handle, "SELECT payload, source_line FROM raw_transactions "
+                                           "ORDER BY source_line", -1, &stmt, NULL), ==, SQLITE_OK);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          g_assert_cmpint (sqlite3_column_int (stmt, 1), ==, (int) n + 1);
+          g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, cases[n].line);
+          n++;
+        }
+      g_assert_cmpuint (n, ==, G_N_ELEMENTS (cases));
+      sqlite3_finalize (stmt);
+      sqlite3_close (handle);
+    }
+}
+
+/* Generated records are canonical: the view rebuilds each one's text
+ * byte for byte. */
+static void
+test_raw_view_generated (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(Dataset) d = dataset_generate (f->db.repo, 31, 3000, 0.0, 1000);
+  g_autoptr(GHashTable) texts = g_hash_table_new (g_str_hash, g_str_equal);
+  DpsBatchResult total;
+  sqlite3 *handle = NULL;
+  sqlite3_stmt *stmt = NULL;
+  guint n = 0;
+
+  for (guint i = 0; i < d->stored->len; i++)
+    {
+      const DpsTransaction *tx = d->stored->pdata[i];
+
+      g_assert_true (tx->payload_is_canonical);
+      g_hash_table_add (texts, tx->payload);
+    }
+  dataset_write (d, f->db.repo, 0, &total);
+  g_assert_cmpuint (total.loaded, ==, d->stored->len);
+
+  g_assert_cmpint (sqlite3_open (f->db.path, &handle), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (handle, "SELECT payload FROM raw_transactions", -1, &stmt, NULL),
+                   ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      const char *text = (const char *) sqlite3_column_text (stmt, 0);
+
+      if (!g_hash_table_contains (texts, text))
+        g_error ("raw_transactions rebuilt a text that was not received: %s", text);
+      n++;
+    }
+  g_assert_cmpuint (n, ==, d->stored->len);
+  sqlite3_finalize (stmt);
+  sqlite3_close (handle);
+}
+
 static void
 test_migrations (Fixture       *f,
                  gconstpointer  data)
@@ -2349,6 +2499,9 @@ main (int   argc,
   ADD ("rejects", test_rejects);
   ADD ("rollup-checks", test_rollup_checks);
   ADD ("migrations", test_migrations);
+  ADD ("raw-payloads", test_raw_payloads);
+  if (backend == BACKEND_SQLITE)
+    ADD ("raw-view-generated", test_raw_view_generated);
   ADD ("cancel", test_cancel);
   {
     g_autofree char *test_path = g_strdup_printf ("/dps/repository/%s/foreign-database", name);
