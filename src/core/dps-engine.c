@@ -667,16 +667,22 @@ run_threaded (DpsEngine *self)
   g_autoptr(GPtrArray) threads = g_ptr_array_new ();
   gulong flight_id;
 
+  /* While the sink writes a batch, the parsers fill the next one: the
+   * parsed queue holds a batch's worth of chunks, or the parsers would
+   * stop early and the sink then wait for most of its next batch. */
+  guint parsed_capacity = self->options.queue_chunks +
+                          (self->options.batch_rows + self->options.chunk_lines - 1) / self->options.chunk_lines;
+
   g_atomic_int_set (&self->transforms_alive, (gint) n);
   self->in_flight = 0;
-  self->max_in_flight = 2 * self->options.queue_chunks + n;
+  self->max_in_flight = self->options.queue_chunks + parsed_capacity + n;
   flight_id = g_cancellable_connect (self->cancellable, G_CALLBACK (flight_cancelled_cb), self, NULL);
 
   g_mutex_lock (&self->lock);
   self->raw_queue = dps_bounded_queue_new (self->options.queue_chunks, self->cancellable);
-  self->parsed_queue = dps_bounded_queue_new (self->options.queue_chunks, self->cancellable);
+  self->parsed_queue = dps_bounded_queue_new (parsed_capacity, self->cancellable);
   self->metrics.raw_queue_capacity = self->options.queue_chunks;
-  self->metrics.parsed_queue_capacity = self->options.queue_chunks;
+  self->metrics.parsed_queue_capacity = parsed_capacity;
   g_mutex_unlock (&self->lock);
 
   g_ptr_array_add (threads, g_thread_new ("dps-sink", sink_thread, self));

@@ -21,7 +21,8 @@ typedef struct {
   guint    batch_interval_ms;   /* …or this long after its first row */
   guint    transform_threads;   /* 0: read, parse and write on the calling thread */
   guint    chunk_lines;         /* lines handed from stage to stage at once */
-  guint    queue_chunks;        /* capacity of each queue between stages */
+  guint    queue_chunks;        /* capacity of each queue between stages (the parsed
+                                 * queue holds a batch's worth of chunks more) */
   guint    max_retries;         /* transient write errors in a row before failing; 0 = forever */
   gsize    max_line_length;
   gboolean stop_when_idle;      /* end the run when the source has nothing more right now */
