@@ -245,7 +245,14 @@ parse_chunk (DpsEngine       *self,
       memset (&reject, 0, sizeof reject);
       dps_reject_clear (&reject);
       if (dps_record_parser_parse (parser, data, line->length, line->full_length, &tx, &reject))
-        dps_batch_take_row (batch, &tx, &line->position);
+        {
+          /* A canonical text is rebuilt from the fields where it is
+           * needed: not carrying it through the queues and the batch
+           * spares most of a row's memory. */
+          if (tx.payload_is_canonical)
+            g_clear_pointer (&tx.payload, g_free);
+          dps_batch_take_row (batch, &tx, &line->position);
+        }
       else
         {
           reject.position = line->position;

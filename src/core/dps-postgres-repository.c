@@ -18,6 +18,7 @@
 #include "dps-rollup.h"
 #include "dps-rollup-accumulator.h"
 #include "dps-sql-builder.h"
+#include "dps-transaction-json.h"
 
 G_DECLARE_FINAL_TYPE (DpsPostgresRepository, dps_postgres_repository, DPS, POSTGRES_REPOSITORY, DpsRepository)
 
@@ -1430,6 +1431,7 @@ insert_rows (DpsPostgresRepository  *self,
              GError                 **error)
 {
   g_autoptr(GHashTable) duplicates = NULL;
+  g_autoptr(GString) rebuilt = g_string_new (NULL);
   CopyBuffer *b = &self->copy;
   g_auto(Params) p = { 0 };
   static const char insert_sql[] =
@@ -1457,7 +1459,18 @@ insert_rows (DpsPostgresRepository  *self,
     {
       const DpsBatchRow *row = &g_array_index (batch->rows, DpsBatchRow, i);
       const DpsTransaction *tx = &row->tx;
-      const char *payload = tx->payload != NULL ? tx->payload : "";
+      const char *payload = tx->payload;
+
+      /* The engine drops canonical texts after parsing: PostgreSQL keeps
+       * the text (as JSONB), so it is rebuilt here. */
+      if (payload == NULL && tx->payload_is_canonical)
+        {
+          g_string_truncate (rebuilt, 0);
+          if (dps_transaction_write_json (tx, rebuilt))
+            payload = rebuilt->str;
+        }
+      if (payload == NULL)
+        payload = "";
 
       copy_row (b, 22);
       copy_int4 (b, (gint32) i);

@@ -34,7 +34,8 @@ typedef struct {
   char             *payload;
   /* TRUE when @payload is exactly dps_transaction_write_json()'s text of
    * the fields above (set by the record parser): a store may then keep
-   * the fields only and rebuild the text. */
+   * the fields only and rebuild the text. The engine then drops @payload
+   * (NULL) once parsed; repositories rebuild it where they need it. */
   gboolean          payload_is_canonical;
 } DpsTransaction;
 
