@@ -57,6 +57,19 @@
  *   database is behind, since its own pipeline will commit those records.
  *   Offset resets (a stored position no longer in the log) are handled
  *   here, explicitly, instead of silently by librdkafka.
+ *
+ * - Consumption order. Each assigned partition has its own queue in
+ *   librdkafka (taken off the consumer's queue when the partition is
+ *   assigned, dropped when it is revoked), and read() takes a few records
+ *   from each in turn. All partitions thus advance together, as they do
+ *   for a consumer that keeps up with a live topic: when a backlog is
+ *   loaded, a batch covers a short span of each partition instead of
+ *   long runs of a few, so it holds records close in time (a producer
+ *   spreads each moment over all partitions). Fetches of some partitions
+ *   come back later than others': those ahead wait for the late ones,
+ *   within limits (take_turns()). The consumer's own queue still brings
+ *   rebalances, client errors and commit results; read() serves it
+ *   before each turn.
  */
 
 /* librdkafka's max.poll.interval.ms: how long a member may take to rejoin
@@ -68,10 +81,27 @@
  * engine then waits its poll interval, showing the status text. */
 #define READ_WAIT_MS         20
 #define POLL_INTERVAL_MS     100
+/* Records taken from one partition's queue in a turn: small, so that the
+ * partitions stay in step within a chunk. */
+#define TURN_RECORDS         32
+/* How far a partition may run ahead of the others (records), and how long
+ * one whose records are late may hold the others back. */
+#define STEP_RECORDS         256
+#define STALL_GRACE_US       (G_USEC_PER_SEC)
 #define PROBE_WAIT_MS        300
 /* While the broker is unreachable, how often reachability is checked. */
 #define PROBE_INTERVAL_US    (G_USEC_PER_SEC)
 #define OPEN_CHECK_MS        5000
+/* librdkafka's prefetch limit (queued.max.messages.kbytes) applies to
+ * each partition's own queue. It is sized so that a topic's partitions
+ * together hold what librdkafka's single consumer queue would, but not
+ * below PREFETCH_MIN_KB a partition: librdkafka 2.0 may wait up to a
+ * second before fetching again for a partition whose queue was full,
+ * and the queue must last that long. Until the partition count is
+ * known, as for 8 partitions. */
+#define PREFETCH_TOTAL_KB    65536
+#define PREFETCH_MIN_KB      1024
+#define PREFETCH_DEFAULT_KB  "8192"
 
 typedef struct {
   gint32   partition;
@@ -81,6 +111,11 @@ typedef struct {
   gboolean in_chunk;       /* has records in the chunk being filled */
   gint64   next;           /* offset after the last record put in a chunk; -1: any */
   gint64   seen_high;      /* high watermark as seen in records and ends */
+  rd_kafka_queue_t *queue; /* its own fetch queue while assigned; NULL */
+  guint64  taken;          /* records taken from the queue, for the step */
+  gint64   empty_since;    /* monotonic; 0: its queue had records */
+  gboolean holds;          /* the others keep in step with it */
+  gboolean joins;          /* did not hold at the last turn */
 
   /* Under lock; written by the source thread only (which reads them
    * without the lock). */
@@ -121,12 +156,22 @@ struct _DpsKafkaSource
   gboolean           assigned_once;
   gboolean           rebalancing;      /* revoked, not yet assigned again */
   gboolean           broker_down;
+  gboolean           answered;         /* records came since broker_down */
   gint64             last_probe;       /* monotonic */
   DpsChunk          *filling;          /* the chunk read() fills */
   GCancellable      *cancellable;      /* of the read() in progress */
   GError            *fatal;            /* first fatal error, reported by read() */
   GThread           *opener;
   GThread           *reader;
+  rd_kafka_queue_t  *consumer_queue;   /* rebalances, errors, commit results */
+  int                topic_partitions; /* as the broker said when opening; 0 */
+  guint              turn;             /* partition whose turn it is in read() */
+
+  /* Raised by librdkafka's threads when a queue read() serves was
+   * empty and receives something. */
+  GMutex             wake_lock;
+  GCond              wake;
+  gboolean           woken;
 
   /* Under lock: shared with committed() (the engine's sink thread) and
    * the lag getters (any thread). */
@@ -177,6 +222,70 @@ lookup_partition (DpsKafkaSource *self,
   if (partition < 0 || (guint) partition >= self->partitions->len)
     return NULL;
   return &g_array_index (self->partitions, Partition, partition);
+}
+
+/* librdkafka's threads: something arrived in an empty queue. Nothing
+ * here may call librdkafka (the queue is locked). */
+static void
+queue_event_cb (rd_kafka_t *rk,
+                void       *opaque)
+{
+  DpsKafkaSource *self = opaque;
+
+  g_mutex_lock (&self->wake_lock);
+  self->woken = TRUE;
+  g_cond_signal (&self->wake);
+  g_mutex_unlock (&self->wake_lock);
+}
+
+static void
+release_queue (rd_kafka_queue_t **queue)
+{
+  if (*queue == NULL)
+    return;
+  /* The callback belongs to librdkafka's queue, which outlives this
+   * reference: remove it first. */
+  rd_kafka_queue_cb_event_enable (*queue, NULL, NULL);
+  rd_kafka_queue_destroy (g_steal_pointer (queue));
+}
+
+/* Source thread, before librdkafka starts fetching @partition: gives it
+ * its own queue, which read() serves in turn with the others. Without
+ * one (librdkafka does not know the partition) its records keep coming
+ * through the consumer's queue, which read() serves too. */
+static void
+take_partition_queue (DpsKafkaSource *self,
+                      rd_kafka_t     *rk,
+                      Partition      *p)
+{
+  if (p->queue != NULL)
+    return;
+  p->queue = rd_kafka_queue_get_partition (rk, self->topic, p->partition);
+  if (p->queue == NULL)
+    {
+      g_debug ("Kafka: no queue of its own for %s [%d]", self->topic, p->partition);
+      return;
+    }
+  /* Not to the consumer's queue any more (librdkafka keeps it so when
+   * the partition is assigned later). */
+  rd_kafka_queue_forward (p->queue, NULL);
+  rd_kafka_queue_cb_event_enable (p->queue, queue_event_cb, self);
+}
+
+/* Source thread: drops the queues of partitions no longer assigned (all
+ * when @all). What they still hold is of an older assignment; librdkafka
+ * discards it, and take_message() would too. */
+static void
+release_partition_queues (DpsKafkaSource *self,
+                          gboolean        all)
+{
+  for (guint i = 0; i < self->partitions->len; i++)
+    {
+      Partition *p = &g_array_index (self->partitions, Partition, i);
+
+      if (all || !p->assigned)
+        release_queue (&p->queue);
+    }
 }
 
 static void
@@ -346,10 +455,24 @@ assign_partitions (DpsKafkaSource                  *self,
       p->assigned = TRUE;
       p->at_end = FALSE;
       p->in_chunk = FALSE;
+      /* Joins the others where they stand. */
+      p->holds = FALSE;
+      p->joins = TRUE;
+      p->empty_since = 0;
       g_debug ("Kafka: assigned %s [%d] from offset %" G_GINT64_FORMAT,
                self->topic, tp->partition, start);
     }
   g_mutex_unlock (&self->lock);
+
+  /* Before librdkafka fetches: its records go to their own queue. */
+  for (int i = 0; i < list->cnt; i++)
+    {
+      const rd_kafka_topic_partition_t *tp = &list->elems[i];
+
+      if (strcmp (tp->topic, self->topic) == 0 && tp->partition >= 0)
+        take_partition_queue (self, rk,
+                              &g_array_index (self->partitions, Partition, tp->partition));
+    }
 
   if (cooperative)
     {
@@ -466,6 +589,7 @@ revoke_partitions (DpsKafkaSource                  *self,
     }
   else
     rd_kafka_assign (rk, NULL);
+  release_partition_queues (self, FALSE);
   self->rebalancing = TRUE;
 }
 
@@ -504,6 +628,7 @@ rebalance_cb (rd_kafka_t                      *rk,
         drop_revoked_lines (self, self->filling);
       g_mutex_unlock (&self->lock);
       rd_kafka_assign (rk, NULL);
+      release_partition_queues (self, TRUE);
       self->rebalancing = TRUE;
       break;
     }
@@ -578,6 +703,7 @@ handle_error (DpsKafkaSource      *self,
 
     case RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN:
       self->broker_down = TRUE;
+      self->answered = FALSE;
       break;
 
     default:
@@ -646,8 +772,11 @@ take_message (DpsKafkaSource     *self,
       return;
     }
 
-  /* Anything from the topic means a broker answered. */
-  self->broker_down = FALSE;
+  /* Anything from the topic suggests a broker answered, but it may have
+   * been fetched before the brokers went away: each partition has its
+   * own queue, so records and the client's errors come in no common
+   * order. read() checks with the broker before saying it is back. */
+  self->answered = TRUE;
 
   /* No lock: the source thread is the only writer of what is read here. */
   p = lookup_partition (self, message->partition);
@@ -707,6 +836,8 @@ probe_broker (DpsKafkaSource *self,
       return;
     }
   self->broker_down = FALSE;
+  if (metadata->topic_cnt >= 1 && metadata->topics[0].err == RD_KAFKA_RESP_ERR_NO_ERROR)
+    self->topic_partitions = metadata->topics[0].partition_cnt;
   if (metadata->topic_cnt >= 1 && metadata->topics[0].err != RD_KAFKA_RESP_ERR_NO_ERROR &&
       metadata->topics[0].err != RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE)
     handle_error (self, metadata->topics[0].err, rd_kafka_err2str (metadata->topics[0].err), -1);
@@ -770,6 +901,10 @@ destroy_client (DpsKafkaSource *self)
 {
   rd_kafka_t *rk;
 
+  /* librdkafka wants the application's queues gone before it closes. */
+  release_partition_queues (self, TRUE);
+  release_queue (&self->consumer_queue);
+
   g_mutex_lock (&self->lock);
   rk = g_steal_pointer (&self->rk);
   for (guint i = 0; i < self->partitions->len; i++)
@@ -779,6 +914,43 @@ destroy_client (DpsKafkaSource *self)
   g_clear_pointer (&self->rkt, rd_kafka_topic_destroy);
   if (rk != NULL)
     rd_kafka_destroy (rk);
+}
+
+/* Creates the consumer from @conf (taken, even on failure). */
+static gboolean
+create_client (DpsKafkaSource   *self,
+               rd_kafka_conf_t  *conf,
+               GError          **error)
+{
+  rd_kafka_t *rk;
+  char errstr[512];
+
+  rk = rd_kafka_new (RD_KAFKA_CONSUMER, conf, errstr, sizeof errstr);
+  if (rk == NULL)
+    {
+      rd_kafka_conf_destroy (conf);
+      g_set_error (error, DPS_SOURCE_ERROR, DPS_SOURCE_ERROR_INVALID,
+                   _("Cannot create the Kafka consumer: %s"), errstr);
+      return FALSE;
+    }
+  rd_kafka_poll_set_consumer (rk);
+  g_mutex_lock (&self->lock);
+  self->rk = rk;
+  g_mutex_unlock (&self->lock);
+  self->consumer_queue = rd_kafka_queue_get_consumer (rk);
+  if (self->consumer_queue != NULL)
+    rd_kafka_queue_cb_event_enable (self->consumer_queue, queue_event_cb, self);
+
+  self->rkt = rd_kafka_topic_new (rk, self->topic, NULL);
+  if (self->rkt == NULL)
+    {
+      g_set_error (error, DPS_SOURCE_ERROR, DPS_SOURCE_ERROR_INVALID,
+                   _("Invalid Kafka topic “%s”: %s"), self->topic,
+                   rd_kafka_err2str (rd_kafka_last_error ()));
+      destroy_client (self);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static gboolean
@@ -796,16 +968,18 @@ dps_kafka_source_open (DpsSource      *source,
   /* Defaults a property may change. Small fetches per partition keep the
    * partitions of a topic in step, so a batch holds records close in
    * time (the database's time index then stays in cache): about 15 %
-   * faster than librdkafka's 1 MB when loading a backlog. */
+   * faster than librdkafka's 1 MB when loading a backlog. The prefetch
+   * limit applies to each partition's queue; see PREFETCH_TOTAL_KB. */
   static const char *const defaults[] = {
     "max.partition.fetch.bytes", "65536",
+    "queued.max.messages.kbytes", PREFETCH_DEFAULT_KB,
     NULL
   };
+  rd_kafka_conf_t *spare = NULL;
   rd_kafka_topic_partition_list_t *subscription;
   rd_kafka_conf_t *conf;
   rd_kafka_resp_err_t err;
   rd_kafka_t *rk;
-  char errstr[512];
   gint64 deadline;
 
   g_return_val_if_fail (self->rk == NULL, FALSE);
@@ -817,6 +991,8 @@ dps_kafka_source_open (DpsSource      *source,
   self->broker_down = FALSE;
   self->opener = g_thread_self ();
   self->reader = NULL;
+  self->turn = 0;
+  self->topic_partitions = 0;
   g_mutex_lock (&self->lock);
   g_array_set_size (self->partitions, 0);
   self->committer_elsewhere = FALSE;
@@ -846,26 +1022,13 @@ dps_kafka_source_open (DpsSource      *source,
   rd_kafka_conf_set_error_cb (conf, client_error_cb);
   rd_kafka_conf_set_offset_commit_cb (conf, offsets_committed_cb);
 
-  rk = rd_kafka_new (RD_KAFKA_CONSUMER, conf, errstr, sizeof errstr);
-  if (rk == NULL)
+  /* The prefetch is sized for the topic once its partition count is
+   * known, unless a property says. */
+  if (!g_hash_table_contains (self->properties, "queued.max.messages.kbytes"))
+    spare = rd_kafka_conf_dup (conf);
+  if (!create_client (self, conf, error))
     {
-      rd_kafka_conf_destroy (conf);
-      g_set_error (error, DPS_SOURCE_ERROR, DPS_SOURCE_ERROR_INVALID,
-                   _("Cannot create the Kafka consumer: %s"), errstr);
-      return FALSE;
-    }
-  rd_kafka_poll_set_consumer (rk);
-  g_mutex_lock (&self->lock);
-  self->rk = rk;
-  g_mutex_unlock (&self->lock);
-
-  self->rkt = rd_kafka_topic_new (rk, self->topic, NULL);
-  if (self->rkt == NULL)
-    {
-      g_set_error (error, DPS_SOURCE_ERROR, DPS_SOURCE_ERROR_INVALID,
-                   _("Invalid Kafka topic “%s”: %s"), self->topic,
-                   rd_kafka_err2str (rd_kafka_last_error ()));
-      destroy_client (self);
+      g_clear_pointer (&spare, rd_kafka_conf_destroy);
       return FALSE;
     }
 
@@ -880,14 +1043,37 @@ dps_kafka_source_open (DpsSource      *source,
   if (self->fatal != NULL)
     {
       g_propagate_error (error, g_steal_pointer (&self->fatal));
+      g_clear_pointer (&spare, rd_kafka_conf_destroy);
       destroy_client (self);
       return FALSE;
     }
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     {
+      g_clear_pointer (&spare, rd_kafka_conf_destroy);
       destroy_client (self);
       return FALSE;
     }
+  if (spare != NULL && self->topic_partitions > 0)
+    {
+      char kbytes[24];
+
+      g_snprintf (kbytes, sizeof kbytes, "%d",
+                  MAX (PREFETCH_MIN_KB, PREFETCH_TOTAL_KB / self->topic_partitions));
+      if (strcmp (kbytes, PREFETCH_DEFAULT_KB) != 0)
+        {
+          /* Not yet in the group: a new client costs one connection. */
+          destroy_client (self);
+          if (!dps_kafka_conf_set (spare, "queued.max.messages.kbytes", kbytes,
+                                   DPS_SOURCE_ERROR, DPS_SOURCE_ERROR_INVALID, error) ||
+              !create_client (self, g_steal_pointer (&spare), error))
+            {
+              g_clear_pointer (&spare, rd_kafka_conf_destroy);
+              return FALSE;
+            }
+        }
+    }
+  g_clear_pointer (&spare, rd_kafka_conf_destroy);
+  rk = self->rk;
 
   subscription = rd_kafka_topic_partition_list_new (1);
   rd_kafka_topic_partition_list_add (subscription, self->topic, RD_KAFKA_PARTITION_UA);
@@ -921,6 +1107,134 @@ all_at_end (DpsKafkaSource *self)
   return at_end;
 }
 
+/* Serves the consumer's queue (rebalances, errors, commit results, and
+ * the records of partitions without a queue of their own), then takes
+ * up to TURN_RECORDS records from each assigned partition in turn,
+ * starting with the one whose turn it is, until @chunk holds @max_lines.
+ *
+ * Partitions stay in step: none takes more than STEP_RECORDS records
+ * ahead of the one that took the fewest among those that hold the
+ * others, the partitions with records to read (not at their end). One
+ * whose queue is empty although it is behind (its next fetch is on its
+ * way) holds the others back at most STALL_GRACE_US; after that (its
+ * broker is slow or away) it no longer counts. A partition that starts
+ * to count (assigned, records again after its end or a stall) joins the
+ * others where they stand.
+ *
+ * Returns whether anything came. *held_until is, when partitions wait
+ * for one that holds them back, when it stops holding them; else 0. */
+static gboolean
+take_turns (DpsKafkaSource *self,
+            DpsChunk       *chunk,
+            guint           max_lines,
+            gint64         *held_until)
+{
+  rd_kafka_message_t *messages[TURN_RECORDS];
+  gboolean taken = FALSE, capped = FALSE;
+  guint64 lowest = G_MAXUINT64, holding = G_MAXUINT64;
+  gint64 now, release = G_MAXINT64;
+  guint n, first;
+
+  *held_until = 0;
+  while (chunk->lines->len < max_lines && self->fatal == NULL)
+    {
+      rd_kafka_message_t *message = rd_kafka_consumer_poll (self->rk, 0);
+
+      if (message == NULL)
+        break;
+      take_message (self, message, chunk);
+      rd_kafka_message_destroy (message);
+      taken = TRUE;
+    }
+
+  /* Where the partitions stand. A rebalance served above may have
+   * changed them: look them up by index from here on. */
+  now = g_get_monotonic_time ();
+  n = self->partitions->len;
+  for (guint i = 0; i < n; i++)
+    {
+      Partition *p = &g_array_index (self->partitions, Partition, i);
+      gboolean held = p->holds, empty;
+
+      p->holds = FALSE;
+      if (!p->assigned || p->queue == NULL)
+        continue;
+      empty = rd_kafka_queue_length (p->queue) == 0;
+      if (!empty)
+        p->empty_since = 0;
+      else if (p->empty_since == 0)
+        p->empty_since = now;
+      p->holds = !p->at_end && (!empty || now - p->empty_since < STALL_GRACE_US);
+      if (held && p->holds)
+        holding = MIN (holding, p->taken);
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      Partition *p = &g_array_index (self->partitions, Partition, i);
+
+      if (!p->holds)
+        continue;
+      /* One that starts to count joins the others where they stand. */
+      if (p->joins)
+        p->taken = holding != G_MAXUINT64 ? holding : 0;
+      p->joins = FALSE;
+      lowest = MIN (lowest, p->taken);
+      if (rd_kafka_queue_length (p->queue) == 0)
+        release = MIN (release, p->empty_since + STALL_GRACE_US);
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      Partition *p = &g_array_index (self->partitions, Partition, i);
+
+      if (p->holds)
+        continue;
+      /* Records that come to a partition at its end (a live topic) are
+       * taken in turn with the others, whatever it took before. */
+      if (lowest != G_MAXUINT64)
+        p->taken = lowest;
+      p->joins = TRUE;
+    }
+
+  first = self->turn;
+  for (guint i = 0; i < n && chunk->lines->len < max_lines && self->fatal == NULL; i++)
+    {
+      guint index = (first + i) % n;
+      Partition *p = &g_array_index (self->partitions, Partition, index);
+      guint64 allowed = TURN_RECORDS;
+      ssize_t count;
+
+      if (!p->assigned || p->queue == NULL)
+        continue;
+      if (lowest != G_MAXUINT64)
+        {
+          allowed = lowest + STEP_RECORDS > p->taken ? lowest + STEP_RECORDS - p->taken : 0;
+          if (allowed == 0)
+            {
+              capped = TRUE;
+              continue;
+            }
+        }
+      count = rd_kafka_consume_batch_queue (p->queue, 0, messages,
+                                            (size_t) MIN (MIN (allowed, (guint64) TURN_RECORDS),
+                                                          (guint64) (max_lines - chunk->lines->len)));
+      for (ssize_t j = 0; j < count; j++)
+        {
+          if (messages[j]->err == RD_KAFKA_RESP_ERR_NO_ERROR)
+            g_array_index (self->partitions, Partition, index).taken++;
+          take_message (self, messages[j], chunk);
+          rd_kafka_message_destroy (messages[j]);
+        }
+      if (count > 0)
+        taken = TRUE;
+      /* The next turn goes to the partition after the last served. */
+      self->turn = (index + 1) % n;
+    }
+
+  if (capped && release != G_MAXINT64)
+    *held_until = release;
+  return taken;
+}
+
 static DpsSourceStatus
 dps_kafka_source_read (DpsSource     *source,
                        DpsChunk      *chunk,
@@ -945,19 +1259,26 @@ dps_kafka_source_read (DpsSource     *source,
   while (chunk->lines->len < max_lines && self->fatal == NULL &&
          !g_cancellable_is_cancelled (cancellable))
     {
-      gint64 left = (deadline - g_get_monotonic_time ()) / 1000;
-      rd_kafka_message_t *message;
+      gint64 held_until, until;
 
-      /* Wait for the first record only; then take what is ready. */
-      message = rd_kafka_consumer_poll (self->rk, chunk->lines->len > 0 ? 0 : (int) CLAMP (left, 0, READ_WAIT_MS));
-      if (message == NULL)
-        {
-          if (chunk->lines->len > 0 || left <= 0)
-            break;
-          continue;
-        }
-      take_message (self, message, chunk);
-      rd_kafka_message_destroy (message);
+      g_mutex_lock (&self->wake_lock);
+      self->woken = FALSE;
+      g_mutex_unlock (&self->wake_lock);
+
+      if (take_turns (self, chunk, max_lines, &held_until))
+        continue;
+      /* Wait for the first record only; then take what is ready. While
+       * the partitions wait for one whose records are late, wait for it
+       * here rather than leave the engine idle. */
+      until = MAX (deadline, held_until);
+      if (chunk->lines->len > 0 || self->fatal != NULL || g_get_monotonic_time () >= until)
+        break;
+      /* Short waits, so that a cancelled read ends soon. */
+      until = MIN (until, g_get_monotonic_time () + READ_WAIT_MS * 1000);
+      g_mutex_lock (&self->wake_lock);
+      while (!self->woken && g_get_monotonic_time () < until)
+        g_cond_wait_until (&self->wake, &self->wake_lock, until);
+      g_mutex_unlock (&self->wake_lock);
     }
   self->filling = NULL;
   self->cancellable = NULL;
@@ -994,8 +1315,10 @@ dps_kafka_source_read (DpsSource     *source,
     }
 
   /* Nothing now: say why. */
-  if (self->broker_down && g_get_monotonic_time () - self->last_probe >= PROBE_INTERVAL_US)
+  if (self->broker_down &&
+      (self->answered || g_get_monotonic_time () - self->last_probe >= PROBE_INTERVAL_US))
     {
+      self->answered = FALSE;
       probe_broker (self, PROBE_WAIT_MS);
       if (self->fatal != NULL)
         {
@@ -1101,6 +1424,10 @@ dps_kafka_source_close (DpsSource *source)
     {
       rd_kafka_resp_err_t err;
 
+      /* librdkafka wants the application's queues gone before it closes. */
+      release_partition_queues (self, TRUE);
+      release_queue (&self->consumer_queue);
+
       /* Leaves the group at once, so that the others take the partitions
        * over without waiting for this member's session to expire. The
        * engine committed what it will commit before closing. */
@@ -1130,6 +1457,8 @@ dps_kafka_source_finalize (GObject *object)
   g_array_unref (self->partitions);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->stored_changed);
+  g_mutex_clear (&self->wake_lock);
+  g_cond_clear (&self->wake);
 
   G_OBJECT_CLASS (dps_kafka_source_parent_class)->finalize (object);
 }
@@ -1155,6 +1484,8 @@ dps_kafka_source_init (DpsKafkaSource *self)
 {
   g_mutex_init (&self->lock);
   g_cond_init (&self->stored_changed);
+  g_mutex_init (&self->wake_lock);
+  g_cond_init (&self->wake);
   self->partitions = g_array_new (FALSE, TRUE, sizeof (Partition));
   self->reset_to = RD_KAFKA_OFFSET_BEGINNING;
 }

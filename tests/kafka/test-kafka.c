@@ -990,6 +990,105 @@ test_restart (void)
 
 /* ---------------------------------------------------------------------- */
 
+/* A backlog spread over several partitions is read with the partitions in
+ * step: halfway through, every partition is about halfway through, so
+ * that a batch holds records close in time rather than long runs of a
+ * few partitions. */
+static void
+test_in_step (void)
+{
+  const char *topic = "step-topic";
+  enum { PARTITIONS = 8, RECORDS = 16000 };
+  g_autoptr(DpsTestKafkaMock) mock = dps_test_kafka_mock_new ();
+  g_autofree char *dir = dps_test_tmpdir_new ();
+  g_autofree char *uri = make_db_uri (dir, "step.db");
+  g_autoptr(GHashTable) properties = group_properties ();
+  g_autoptr(DpsKafkaProducer) producer = NULL;
+  g_autoptr(DpsGenerator) generator = make_generator (41, RECORDS, 0.0);
+  g_autoptr(DpsRepository) repository = NULL;
+  g_autoptr(DpsSource) source = NULL;
+  g_autoptr(DpsChunk) chunk = dps_chunk_new ();
+  g_autoptr(GArray) lags = NULL;
+  g_autoptr(GError) error = NULL;
+  guint64 read[PARTITIONS] = { 0 }, halfway[PARTITIONS] = { 0 };
+  guint64 total = 0;
+  gboolean halfway_seen = FALSE;
+  DpsSourceStatus status;
+  gint64 deadline;
+  Expected expected;
+
+  dps_test_kafka_mock_create_topic (mock, topic, PARTITIONS);
+  producer = dps_kafka_producer_new (mock->bootstraps, topic, NULL, &error);
+  g_assert_no_error (error);
+  expected_init (&expected);
+  produce (producer, generator, RECORDS, &expected);
+  g_assert_cmpuint (expected.lines, ==, RECORDS);
+
+  repository = open_db (uri);
+  source = dps_kafka_source_new (mock->bootstraps, topic, "step", properties, 4096);
+  dps_kafka_source_set_stop_at_end (source, TRUE);
+  g_assert_true (dps_source_open (source, repository, NULL, &error));
+  g_assert_no_error (error);
+
+  deadline = g_get_monotonic_time () + PATIENCE_US;
+  do
+    {
+      dps_chunk_reset (chunk);
+      status = dps_source_read (source, chunk, 1024, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (status, !=, DPS_SOURCE_FAILED);
+      for (guint i = 0; i < chunk->lines->len; i++)
+        {
+          const DpsRawLine *line = &g_array_index (chunk->lines, DpsRawLine, i);
+
+          g_assert_cmpint (line->position.partition, >=, 0);
+          g_assert_cmpint (line->position.partition, <, PARTITIONS);
+          read[line->position.partition]++;
+          if (++total == RECORDS / 2)
+            {
+              memcpy (halfway, read, sizeof read);
+              halfway_seen = TRUE;
+            }
+        }
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+    }
+  while (status != DPS_SOURCE_END);
+
+  /* Everything was read once. */
+  g_assert_cmpuint (total, ==, RECORDS);
+  lags = dps_kafka_source_get_partition_lag (source);
+  g_assert_cmpuint (lags->len, ==, PARTITIONS);
+  for (guint i = 0; i < PARTITIONS; i++)
+    {
+      const DpsKafkaPartitionLag *lag = &g_array_index (lags, DpsKafkaPartitionLag, i);
+
+      g_assert_cmpint (lag->partition, ==, (gint) i);
+      g_assert_cmpint ((gint64) read[i], ==, lag->high_watermark);
+      /* The producer spreads records over every partition. */
+      g_assert_cmpuint (read[i], >, RECORDS / PARTITIONS / 2);
+    }
+
+  /* Halfway through the backlog, each partition was between a quarter and
+   * three quarters of the way through its records (in step they are all
+   * near half; read partition after partition, some would be done and
+   * others untouched). */
+  g_assert_true (halfway_seen);
+  for (guint i = 0; i < PARTITIONS; i++)
+    {
+      g_test_message ("partition %u: %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " read halfway",
+                      i, halfway[i], read[i]);
+      g_assert_cmpuint (halfway[i] * 4, >=, read[i]);
+      g_assert_cmpuint (halfway[i] * 4, <=, read[i] * 3);
+    }
+
+  dps_source_close (source);
+  expected_clear (&expected);
+  g_clear_object (&repository);
+  dps_test_tmpdir_remove (dir);
+}
+
+/* ---------------------------------------------------------------------- */
+
 /* Every broker goes away mid-run: the source says it waits for them, and
  * the run completes once they are back. */
 static void
@@ -1081,6 +1180,7 @@ main (int    argc,
   g_test_add_func ("/dps/kafka/group-rebalance", test_group_rebalance);
   g_test_add_func ("/dps/kafka/restart", test_restart);
   g_test_add_func ("/dps/kafka/broker-down", test_broker_down);
+  g_test_add_func ("/dps/kafka/in-step", test_in_step);
   g_test_add_func ("/dps/kafka/cli/kill", test_cli_kill);
   g_test_add_func ("/dps/kafka/cli/delivery-failure", test_cli_delivery_failure);
 #else
