@@ -26,12 +26,29 @@ typedef struct {
   gint64 lines;      /* cumulative lines committed */
 } RateSample;
 
+/* A batch written in a transaction that is still open: what its commit
+ * will report. */
+typedef struct {
+  DpsBatchResult result;
+  gint64         latency_us;
+  guint          lines;         /* rows and rejects */
+  gsize          bytes;
+  gint32         day_from;      /* of its rows; G_MAXINT32 without rows */
+  gint32         day_to;
+  GPtrArray     *checkpoints;   /* DpsCheckpoint*, owned */
+} Written;
+
 /* Accumulates parsed chunks, in source order, into write batches. */
 typedef struct {
   DpsBatch   *pending;
   gint64      pending_since;   /* monotonic time of its first content; 0 = empty */
   guint64     next_seq;
   GHashTable *reorder;         /* seq → Parsed*, chunks that overtook others */
+
+  /* Batches written but not committed (see DpsEngineOptions.commit_rows). */
+  GArray     *written;         /* Written */
+  gint64      written_since;   /* monotonic time of the first; 0 = none */
+  guint       written_lines;
 } Sink;
 
 struct _DpsEngine
@@ -299,12 +316,49 @@ transform_thread (gpointer data)
 /* sink                                                                   */
 
 static void
+written_clear (gpointer data)
+{
+  Written *w = data;
+
+  g_clear_pointer (&w->checkpoints, g_ptr_array_unref);
+}
+
+/* Takes what the commit of @batch will report; its checkpoints move. */
+static void
+written_from_batch (Written              *w,
+                    DpsBatch             *batch,
+                    const DpsBatchResult *result,
+                    gint64                latency_us)
+{
+  w->result = *result;
+  w->latency_us = latency_us;
+  w->lines = batch->rows->len + batch->rejects->len;
+  w->bytes = batch->bytes;
+  w->day_from = G_MAXINT32;
+  w->day_to = G_MININT32;
+  for (guint i = 0; i < batch->rows->len; i++)
+    {
+      gint32 day = g_array_index (batch->rows, DpsBatchRow, i).tx.event_date;
+
+      w->day_from = MIN (w->day_from, day);
+      w->day_to = MAX (w->day_to, day);
+    }
+  w->checkpoints = g_ptr_array_new_with_free_func ((GDestroyNotify) dps_checkpoint_free);
+  for (guint i = 0; i < batch->checkpoints->len; i++)
+    g_ptr_array_add (w->checkpoints, dps_checkpoint_copy (g_ptr_array_index (batch->checkpoints, i)));
+}
+
+static void
 sink_init (Sink *sink)
 {
   sink->pending = dps_batch_new ();
   sink->pending_since = 0;
   sink->next_seq = 0;
   sink->reorder = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, parsed_free);
+  sink->written = g_array_new (FALSE, TRUE, sizeof (Written));
+  g_array_set_clear_func (sink->written, written_clear);
+  sink->written_since = 0;
+  sink->written_lines = 0;
 }
 
 static void
@@ -312,14 +366,14 @@ sink_clear (Sink *sink)
 {
   g_clear_pointer (&sink->pending, dps_batch_free);
   g_clear_pointer (&sink->reorder, g_hash_table_unref);
+  g_clear_pointer (&sink->written, g_array_unref);
 }
 
 static void
-record_commit (DpsEngine            *self,
-               const DpsBatch       *batch,
-               const DpsBatchResult *result,
-               gint64                latency_us)
+record_commit (DpsEngine     *self,
+               const Written *w)
 {
+  const DpsBatchResult *result = &w->result;
   gint64 now = g_get_monotonic_time ();
   gint64 lines;
   RateSample *oldest = NULL;
@@ -331,21 +385,12 @@ record_commit (DpsEngine            *self,
   for (guint i = 0; i < DPS_N_REJECT_REASONS; i++)
     self->metrics.rejected_by_reason[i] += (gint64) result->rejected_by_reason[i];
   self->metrics.batches++;
-  self->metrics.last_batch_ms = (double) latency_us / 1000.0;
-  self->metrics.last_batch_rows = batch->rows->len + batch->rejects->len;
-  if (batch->rows->len > 0)
+  self->metrics.last_batch_ms = (double) w->latency_us / 1000.0;
+  self->metrics.last_batch_rows = w->lines;
+  if (w->day_from <= w->day_to)
     {
-      gint32 from = G_MAXINT32, to = G_MININT32;
-
-      for (guint i = 0; i < batch->rows->len; i++)
-        {
-          gint32 day = g_array_index (batch->rows, DpsBatchRow, i).tx.event_date;
-
-          from = MIN (from, day);
-          to = MAX (to, day);
-        }
-      self->metrics.last_batch_day_from = from;
-      self->metrics.last_batch_day_to = to;
+      self->metrics.last_batch_day_from = w->day_from;
+      self->metrics.last_batch_day_to = w->day_to;
     }
 
   if (self->run != NULL)
@@ -353,8 +398,8 @@ record_commit (DpsEngine            *self,
       self->run->rows_loaded = self->metrics.rows_loaded;
       self->run->rows_duplicate = self->metrics.rows_duplicate;
       self->run->rows_rejected = self->metrics.rows_rejected;
-      self->run->rows_read += batch->rows->len + batch->rejects->len;
-      self->run->bytes_read += (gint64) batch->bytes;
+      self->run->rows_read += w->lines;
+      self->run->bytes_read += (gint64) w->bytes;
       memcpy (self->run->rejected_by_reason, self->metrics.rejected_by_reason,
               sizeof self->run->rejected_by_reason);
     }
@@ -381,16 +426,52 @@ backoff_ms (guint attempt)
   return base * 3 / 4 + g_random_int_range (0, (gint32) (base / 2 + 1));
 }
 
-/* Writes the pending batch, retrying transient errors with backoff. */
+/* Commits the batches written in the open transaction, then reports
+ * them (metrics, and the source may now confirm their positions). */
+static gboolean
+sink_commit (DpsEngine *self,
+             Sink      *sink)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 start;
+  gboolean ok;
+
+  if (sink->written->len == 0)
+    return TRUE;
+  start = g_get_monotonic_time ();
+  ok = dps_repository_commit_open (self->repository, &error);
+  ADD_US (self->write_us, g_get_monotonic_time () - start);
+  if (ok)
+    for (guint i = 0; i < sink->written->len; i++)
+      {
+        const Written *w = &g_array_index (sink->written, Written, i);
+
+        record_commit (self, w);
+        dps_source_committed (self->source, w->checkpoints);
+      }
+  g_array_set_size (sink->written, 0);
+  sink->written_since = 0;
+  sink->written_lines = 0;
+  if (!ok)
+    fail (self, g_steal_pointer (&error), TRUE);
+  return ok;
+}
+
+/* Writes the pending batch, retrying transient errors with backoff, and
+ * commits it (and those written before it in the same transaction) when
+ * @commit_now or when the open transaction is large or old enough. */
 static gboolean
 sink_flush (DpsEngine *self,
-            Sink      *sink)
+            Sink      *sink,
+            gboolean   commit_now)
 {
   DpsBatch *batch = sink->pending;
+  gboolean keep_open = self->options.commit_rows > self->options.batch_rows &&
+                       dps_repository_can_keep_open (self->repository);
   guint attempt = 0;
 
   if (dps_batch_is_empty (batch))
-    return TRUE;
+    return commit_now ? sink_commit (self, sink) : TRUE;
 
   g_mutex_lock (&self->lock);
   batch->run_id = self->run != NULL ? self->run->id : 0;
@@ -401,18 +482,47 @@ sink_flush (DpsEngine *self,
       g_autoptr(GError) error = NULL;
       DpsBatchResult result;
       gint64 start = g_get_monotonic_time ();
-      gboolean ok = dps_repository_write_batch (self->repository, batch, &result,
-                                                self->cancellable, &error);
+      gboolean ok = keep_open
+        ? dps_repository_write_batch_open (self->repository, batch, &result, self->cancellable, &error)
+        : dps_repository_write_batch (self->repository, batch, &result, self->cancellable, &error);
       gint64 took = g_get_monotonic_time () - start;
 
       ADD_US (self->write_us, took);
       if (ok)
         {
-          record_commit (self, batch, &result, took);
-          dps_source_committed (self->source, batch->checkpoints);
+          Written w = { 0 };
+
+          written_from_batch (&w, batch, &result, took);
+          if (keep_open)
+            {
+              if (sink->written->len == 0)
+                sink->written_since = g_get_monotonic_time ();
+              sink->written_lines += w.lines;
+              g_array_append_val (sink->written, w);
+            }
+          else
+            {
+              record_commit (self, &w);
+              dps_source_committed (self->source, w.checkpoints);
+              written_clear (&w);
+            }
           if (attempt > 0)
             set_state (self, DPS_ENGINE_STATE_RUNNING, NULL);
           break;
+        }
+
+      /* The failed write took the open transaction with it: the batches
+       * written before this one are no longer held, so the run stops
+       * here; the next one reads them again from the last commit. */
+      if (sink->written->len > 0)
+        {
+          g_array_set_size (sink->written, 0);
+          sink->written_since = 0;
+          sink->written_lines = 0;
+          if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+              !g_cancellable_is_cancelled (self->cancellable))
+            fail (self, g_steal_pointer (&error), TRUE);
+          return FALSE;
         }
 
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
@@ -445,6 +555,10 @@ sink_flush (DpsEngine *self,
 
   dps_batch_reset (batch);
   sink->pending_since = 0;
+  if (sink->written->len > 0 &&
+      (commit_now || sink->written_lines >= self->options.commit_rows ||
+       g_get_monotonic_time () - sink->written_since >= (gint64) self->options.batch_interval_ms * 1000))
+    return sink_commit (self, sink);
   return TRUE;
 }
 
@@ -471,7 +585,7 @@ sink_accept (DpsEngine *self,
 
       if (dps_batch_get_n_rows (sink->pending) + dps_batch_get_n_rejects (sink->pending) >=
           self->options.batch_rows &&
-          !sink_flush (self, sink))
+          !sink_flush (self, sink, FALSE))
         return FALSE;
     }
   return TRUE;
@@ -497,9 +611,15 @@ sink_thread (gpointer data)
   for (;;)
     {
       gboolean timed_out = FALSE;
-      Parsed *parsed = dps_bounded_queue_pop_timeout (self->parsed_queue,
-                                                      sink_time_left (self, &sink), &timed_out);
+      Parsed *parsed;
 
+      /* Nothing to write next: what is written is committed now rather
+       * than kept waiting (a follower's latency, a quiet source). */
+      if (sink.written->len > 0 && dps_bounded_queue_get_length (self->parsed_queue) == 0 &&
+          !sink_commit (self, &sink))
+        break;
+
+      parsed = dps_bounded_queue_pop_timeout (self->parsed_queue, sink_time_left (self, &sink), &timed_out);
       if (parsed != NULL)
         {
           if (!sink_accept (self, &sink, parsed))
@@ -507,17 +627,21 @@ sink_thread (gpointer data)
         }
       else if (timed_out)
         {
-          if (!sink_flush (self, &sink))
+          if (!sink_flush (self, &sink, TRUE))
             break;
         }
       else
         {
           /* Closed and drained (or cancelled): commit what is complete. */
           if (!g_cancellable_is_cancelled (self->cancellable))
-            sink_flush (self, &sink);
+            sink_flush (self, &sink, TRUE);
+          else
+            sink_commit (self, &sink);
           break;
         }
     }
+  /* Written batches not reported as committed must not become so. */
+  dps_repository_rollback_open (self->repository);
   sink_clear (&sink);
   return NULL;
 }
@@ -649,13 +773,13 @@ run_inline (DpsEngine *self)
           give_chunk (self, chunk);
           if (!sink_accept (self, &sink, parsed))
             break;
-          if (sink_time_left (self, &sink) == 0 && !sink_flush (self, &sink))
+          if (sink_time_left (self, &sink) == 0 && !sink_flush (self, &sink, FALSE))
             break;
           continue;
         }
       if (status == DPS_SOURCE_IDLE && !self->options.stop_when_idle)
         {
-          if (!sink_flush (self, &sink))
+          if (!sink_flush (self, &sink, TRUE))
             break;
           wait_idle (self);
           continue;
@@ -663,7 +787,10 @@ run_inline (DpsEngine *self)
       break;
     }
   if (!g_cancellable_is_cancelled (self->cancellable))
-    sink_flush (self, &sink);
+    sink_flush (self, &sink, TRUE);
+  else
+    sink_commit (self, &sink);
+  dps_repository_rollback_open (self->repository);
   sink_clear (&sink);
 }
 
@@ -799,6 +926,11 @@ dps_engine_options_init (DpsEngineOptions *options)
    * is memory: deeper queues only hold more parsed rows waiting for the
    * sink, which sets the pace. */
   options->queue_chunks = 8;
+  /* With a repository that can keep a transaction open (SQLite), a load
+   * commits several batches at once: each commit writes every index page
+   * its rows touched, and rows with random keys touch most of the key
+   * index's pages, so fewer commits write much less. */
+  options->commit_rows = 200000;
   options->max_retries = 10;
   options->max_line_length = DPS_DEFAULT_MAX_LINE_LENGTH;
 }

@@ -19,6 +19,9 @@ GQuark dps_engine_error_quark (void);
 typedef struct {
   guint    batch_rows;          /* a batch closes at this many rows… */
   guint    batch_interval_ms;   /* …or this long after its first row */
+  guint    commit_rows;         /* batches commit together up to this many rows (or
+                                 * batch_interval_ms, or when nothing more is ready),
+                                 * where the repository can; <= batch_rows: each alone */
   guint    transform_threads;   /* 0: read, parse and write on the calling thread */
   guint    chunk_lines;         /* lines handed from stage to stage at once */
   guint    queue_chunks;        /* capacity of each queue between stages (the parsed

@@ -20,6 +20,11 @@ struct _DpsRepositoryClass
                                     guint32 *out_id, GError **error);
   gboolean     (*write_batch)      (DpsRepository *self, DpsBatch *batch, DpsBatchResult *result,
                                     GCancellable *cancellable, GError **error);
+  /* Optional (NULL: not supported): see dps_repository_write_batch_open(). */
+  gboolean     (*write_batch_open) (DpsRepository *self, DpsBatch *batch, DpsBatchResult *result,
+                                    GCancellable *cancellable, GError **error);
+  gboolean     (*commit_open)      (DpsRepository *self, GError **error);
+  void         (*rollback_open)    (DpsRepository *self);
   gboolean     (*load_checkpoint)  (DpsRepository *self, const char *source_key, gint32 partition,
                                     DpsCheckpoint **out, GError **error);
   GPtrArray   *(*list_checkpoints) (DpsRepository *self, const char *source_key, GError **error);

@@ -383,6 +383,57 @@ dps_repository_write_batch (DpsRepository   *self,
 }
 
 gboolean
+dps_repository_can_keep_open (DpsRepository *self)
+{
+  g_return_val_if_fail (DPS_IS_REPOSITORY (self), FALSE);
+  return DPS_REPOSITORY_GET_CLASS (self)->write_batch_open != NULL;
+}
+
+gboolean
+dps_repository_write_batch_open (DpsRepository   *self,
+                                 DpsBatch        *batch,
+                                 DpsBatchResult  *result,
+                                 GCancellable    *cancellable,
+                                 GError         **error)
+{
+  DpsBatchResult ignored;
+
+  g_return_val_if_fail (DPS_IS_REPOSITORY (self), FALSE);
+  g_return_val_if_fail (batch != NULL, FALSE);
+  g_return_val_if_fail (dps_repository_can_keep_open (self), FALSE);
+  LOCKED (self);
+  if (result == NULL)
+    result = &ignored;
+  memset (result, 0, sizeof *result);
+  return DPS_REPOSITORY_GET_CLASS (self)->write_batch_open (self, batch, result, cancellable, error);
+}
+
+gboolean
+dps_repository_commit_open (DpsRepository  *self,
+                            GError        **error)
+{
+  g_return_val_if_fail (DPS_IS_REPOSITORY (self), FALSE);
+  if (!dps_repository_can_keep_open (self))
+    return TRUE;
+  {
+    LOCKED (self);
+    return DPS_REPOSITORY_GET_CLASS (self)->commit_open (self, error);
+  }
+}
+
+void
+dps_repository_rollback_open (DpsRepository *self)
+{
+  g_return_if_fail (DPS_IS_REPOSITORY (self));
+  if (!dps_repository_can_keep_open (self))
+    return;
+  {
+    LOCKED (self);
+    DPS_REPOSITORY_GET_CLASS (self)->rollback_open (self);
+  }
+}
+
+gboolean
 dps_repository_load_checkpoint (DpsRepository  *self,
                                 const char     *source_key,
                                 gint32          partition,

@@ -134,6 +134,24 @@ gboolean         dps_repository_write_batch       (DpsRepository           *self
                                                    DpsBatchResult          *result,
                                                    GCancellable            *cancellable,
                                                    GError                 **error);
+/* Commits larger than what a load holds in memory: a backend that can
+ * (SQLite) writes batches into one open transaction, which
+ * dps_repository_commit_open() commits. Until then nothing of them is
+ * durable; after a crash, or when any of these calls fails, they are all
+ * gone together (the transaction is rolled back), so a retry must start
+ * from the last committed checkpoint, not from the failed batch alone.
+ * A random-key index then has each page written once for many batches. */
+gboolean         dps_repository_can_keep_open     (DpsRepository           *self);
+gboolean         dps_repository_write_batch_open  (DpsRepository           *self,
+                                                   DpsBatch                *batch,
+                                                   DpsBatchResult          *result,
+                                                   GCancellable            *cancellable,
+                                                   GError                 **error);
+/* Commits the open transaction, if any. */
+gboolean         dps_repository_commit_open       (DpsRepository           *self,
+                                                   GError                 **error);
+/* Rolls the open transaction back, if any. */
+void             dps_repository_rollback_open     (DpsRepository           *self);
 /* NULL in *out when the source has no checkpoint. */
 gboolean         dps_repository_load_checkpoint   (DpsRepository           *self,
                                                    const char              *source_key,

@@ -1077,25 +1077,41 @@ count_run (DpsSqliteRepository  *self,
   return step_done (self, stmt, error, _("update the run"));
 }
 
-static gboolean
-dps_sqlite_repository_write_batch (DpsRepository   *repository,
-                                   DpsBatch        *batch,
-                                   DpsBatchResult  *result,
-                                   GCancellable    *cancellable,
-                                   GError         **error)
+/* After a commit. The batch is committed whatever happens here: a restart
+ * that cannot complete (a reader holds an old snapshot) is tried after
+ * the next one. The checkpoint thread has copied most frames already, so
+ * this waits only for the last ones. */
+static void
+restart_log_if_long (DpsSqliteRepository *self)
 {
-  DpsSqliteRepository *self = DPS_SQLITE_REPOSITORY (repository);
+  if (g_atomic_int_get (&self->wal_pages) >= RESTART_PAGES &&
+      sqlite3_wal_checkpoint_v2 (self->db, NULL, SQLITE_CHECKPOINT_RESTART, NULL, NULL) == SQLITE_OK)
+    g_atomic_int_set (&self->wal_pages, 0);
+}
+
+/* Writes @batch in the open transaction, starting one if none is; on
+ * failure rolls everything of that transaction back. */
+static gboolean
+write_in_transaction (DpsSqliteRepository  *self,
+                      DpsBatch             *batch,
+                      DpsBatchResult       *result,
+                      GCancellable         *cancellable,
+                      GError              **error)
+{
   gint64 now = g_get_real_time ();
-  int rc;
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
 
   /* IMMEDIATE takes the write lock now, so a busy database fails here,
    * before any work, and the caller's retry starts clean. */
-  rc = sqlite3_exec (self->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
-  if (rc != SQLITE_OK)
-    return set_error (self, rc, error, _("start a transaction"));
+  if (sqlite3_get_autocommit (self->db))
+    {
+      int rc = sqlite3_exec (self->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+
+      if (rc != SQLITE_OK)
+        return set_error (self, rc, error, _("start a transaction"));
+    }
 
   if (!insert_rows (self, batch, now, result, error) ||
       !update_rollups (self, error) ||
@@ -1107,24 +1123,71 @@ dps_sqlite_repository_write_batch (DpsRepository   *repository,
       memset (result, 0, sizeof *result);
       return FALSE;
     }
+  return TRUE;
+}
 
+static gboolean
+commit (DpsSqliteRepository  *self,
+        GError              **error)
+{
+  int rc;
+
+  if (sqlite3_get_autocommit (self->db))
+    return TRUE;
   rc = sqlite3_exec (self->db, "COMMIT", NULL, NULL, NULL);
   if (rc != SQLITE_OK)
     {
       set_error (self, rc, error, _("commit a batch"));
       rollback (self);
+      return FALSE;
+    }
+  restart_log_if_long (self);
+  return TRUE;
+}
+
+static gboolean
+dps_sqlite_repository_write_batch (DpsRepository   *repository,
+                                   DpsBatch        *batch,
+                                   DpsBatchResult  *result,
+                                   GCancellable    *cancellable,
+                                   GError         **error)
+{
+  DpsSqliteRepository *self = DPS_SQLITE_REPOSITORY (repository);
+
+  if (!write_in_transaction (self, batch, result, cancellable, error))
+    return FALSE;
+  if (!commit (self, error))
+    {
       memset (result, 0, sizeof *result);
       return FALSE;
     }
-
-  /* The batch is committed whatever happens here: a restart that cannot
-   * complete (a reader holds an old snapshot) is tried after the next one.
-   * The checkpoint thread has copied most frames already, so this waits
-   * only for the last ones. */
-  if (g_atomic_int_get (&self->wal_pages) >= RESTART_PAGES &&
-      sqlite3_wal_checkpoint_v2 (self->db, NULL, SQLITE_CHECKPOINT_RESTART, NULL, NULL) == SQLITE_OK)
-    g_atomic_int_set (&self->wal_pages, 0);
   return TRUE;
+}
+
+static gboolean
+dps_sqlite_repository_write_batch_open (DpsRepository   *repository,
+                                        DpsBatch        *batch,
+                                        DpsBatchResult  *result,
+                                        GCancellable    *cancellable,
+                                        GError         **error)
+{
+  return write_in_transaction (DPS_SQLITE_REPOSITORY (repository), batch, result, cancellable, error);
+}
+
+static gboolean
+dps_sqlite_repository_commit_open (DpsRepository  *repository,
+                                   GError        **error)
+{
+  return commit (DPS_SQLITE_REPOSITORY (repository), error);
+}
+
+static void
+dps_sqlite_repository_rollback_open (DpsRepository *repository)
+{
+  DpsSqliteRepository *self = DPS_SQLITE_REPOSITORY (repository);
+
+  if (!sqlite3_get_autocommit (self->db))
+    rollback (self);
 }
 
 static DpsCheckpoint *
@@ -2226,6 +2289,9 @@ dps_sqlite_repository_class_init (DpsSqliteRepositoryClass *klass)
   repository_class->get_info = dps_sqlite_repository_get_info;
   repository_class->ensure_source = dps_sqlite_repository_ensure_source;
   repository_class->write_batch = dps_sqlite_repository_write_batch;
+  repository_class->write_batch_open = dps_sqlite_repository_write_batch_open;
+  repository_class->commit_open = dps_sqlite_repository_commit_open;
+  repository_class->rollback_open = dps_sqlite_repository_rollback_open;
   repository_class->load_checkpoint = dps_sqlite_repository_load_checkpoint;
   repository_class->list_checkpoints = dps_sqlite_repository_list_checkpoints;
   repository_class->begin_run = dps_sqlite_repository_begin_run;

@@ -12,6 +12,7 @@
 
 #define LINES 200000
 #define BATCH_ROWS 2000
+#define COMMIT_ROWS 4000
 #define MIN_KILLS 24
 
 static const char *
@@ -45,9 +46,11 @@ spawn_ingest (const char *db,
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
   g_subprocess_launcher_set_stderr_file_path (launcher, stderr_path);
   /* Small batches: commits are frequent, so kills land in every part of
-   * the load, commits included. */
+   * the load, commits included. Two batches commit together, so kills
+   * also land between a batch written and its commit. */
   process = g_subprocess_launcher_spawn (launcher, &error, dps_cli (), "ingest", "--db", uri,
-                                         "--batch-rows", G_STRINGIFY (BATCH_ROWS), "--threads", "2",
+                                         "--batch-rows", G_STRINGIFY (BATCH_ROWS),
+                                         "--commit-rows", G_STRINGIFY (COMMIT_ROWS), "--threads", "2",
                                          "--max-line-length", "4096", file, NULL);
   g_assert_no_error (error);
   return process;
@@ -187,7 +190,8 @@ test_kill_and_resume (void)
       else
         {
           wait_for_lines (&progress, process, before + g_rand_int_range (rand, 1, 3) * BATCH_ROWS);
-          g_usleep ((gulong) g_rand_double_range (rand, 0, (double) batch_us));
+          /* Anywhere in the next commit's batches. */
+          g_usleep ((gulong) g_rand_double_range (rand, 0, (double) batch_us * COMMIT_ROWS / BATCH_ROWS));
         }
       g_subprocess_send_signal (process, SIGKILL);
       g_subprocess_wait (process, NULL, &error);

@@ -113,8 +113,11 @@ run_import (DpsRepository          *repository,
 /* ---------------------------------------------------------------------- */
 /* one-shot imports                                                       */
 
+/* @commit_rows: 0, every batch commits alone; more, several together
+ * (a transaction left open between them). */
 static void
-check_import (guint transform_threads)
+check_import (guint transform_threads,
+              guint commit_rows)
 {
   g_autofree char *dir = dps_test_tmpdir_new ();
   g_autofree char *path = g_build_filename (dir, "transactions.jsonl", NULL);
@@ -137,6 +140,9 @@ check_import (guint transform_threads)
       g_assert_cmpuint (manifest.rejects_by_reason[i], >, 0);
 
   test_engine_options (&options, transform_threads);
+  options.commit_rows = commit_rows;
+  /* Commits close on rows only: the parsers always have the next batch. */
+  options.batch_interval_ms = 60000;
   g_assert_true (run_import (repository, path, &options, &m, &run_id, &error));
   g_assert_no_error (error);
 
@@ -205,13 +211,25 @@ check_import (guint transform_threads)
 static void
 test_import_inline (void)
 {
-  check_import (0);
+  check_import (0, 0);
 }
 
 static void
 test_import_threaded (void)
 {
-  check_import (2);
+  check_import (2, 0);
+}
+
+static void
+test_import_inline_grouped (void)
+{
+  check_import (0, 12000);
+}
+
+static void
+test_import_threaded_grouped (void)
+{
+  check_import (2, 12000);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1254,6 +1272,8 @@ main (int   argc,
 
   g_test_add_func ("/dps/engine/import/inline", test_import_inline);
   g_test_add_func ("/dps/engine/import/threaded", test_import_threaded);
+  g_test_add_func ("/dps/engine/import/inline-grouped", test_import_inline_grouped);
+  g_test_add_func ("/dps/engine/import/threaded-grouped", test_import_threaded_grouped);
   g_test_add_func ("/dps/engine/cancel-resume", test_cancel_resume);
   g_test_add_func ("/dps/engine/retry/transient", test_retry_transient);
   g_test_add_func ("/dps/engine/retry/exhausted", test_retry_exhausted);

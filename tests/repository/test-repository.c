@@ -2037,6 +2037,89 @@ test_raw_view_generated (Fixture       *f,
   sqlite3_close (handle);
 }
 
+/* Batches written into an open transaction are stored, with their
+ * checkpoints, only once it commits; a repository closed before that
+ * (as by a crash) keeps none of them. */
+static void
+test_open_transaction (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(Dataset) d = NULL;
+  g_autoptr(DpsCheckpoint) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DpsFilter) everything = dps_filter_new ();
+  DpsRepositoryInfo info;
+  DpsBatchResult total = { 0 };
+
+  if (!dps_repository_can_keep_open (f->db.repo))
+    {
+      /* PostgreSQL commits each batch. */
+      g_assert_cmpint (f->db.backend, ==, BACKEND_POSTGRES);
+      g_assert_true (dps_repository_commit_open (f->db.repo, &error));
+      dps_repository_rollback_open (f->db.repo);
+      return;
+    }
+
+  d = dataset_generate (f->db.repo, 77, 3000, 0.05, 1000);
+  g_assert_cmpuint (d->batches->len, ==, 3);
+
+  /* Two batches written, then the repository goes away uncommitted. */
+  for (guint i = 0; i < 2; i++)
+    {
+      DpsBatchResult result;
+
+      g_assert_true (dps_repository_write_batch_open (f->db.repo, d->batches->pdata[i], &result, NULL, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (result.loaded + result.duplicates + result.rejected, ==,
+                        dps_batch_get_n_rows (d->batches->pdata[i]) + dps_batch_get_n_rejects (d->batches->pdata[i]));
+    }
+  g_clear_object (&f->db.repo);
+  f->db.repo = db_open (&f->db);
+  g_assert_true (dps_repository_get_info (f->db.repo, &info, &error));
+  g_assert_cmpint (info.rows, ==, 0);
+  g_assert_cmpint (info.rejects, ==, 0);
+  dps_repository_info_clear (&info);
+  g_assert_true (dps_repository_load_checkpoint (f->db.repo, d->source_key, -1, &loaded, &error));
+  g_assert_null (loaded);
+
+  /* Written again, rolled back: still nothing. */
+  g_assert_true (dps_repository_write_batch_open (f->db.repo, d->batches->pdata[0], NULL, NULL, &error));
+  dps_repository_rollback_open (f->db.repo);
+  g_assert_true (dps_repository_get_info (f->db.repo, &info, &error));
+  g_assert_cmpint (info.rows, ==, 0);
+  dps_repository_info_clear (&info);
+
+  /* All three in one transaction, committed: everything, and the last
+   * batch's checkpoint. */
+  for (guint i = 0; i < d->batches->len; i++)
+    {
+      DpsBatchResult result;
+
+      g_assert_true (dps_repository_write_batch_open (f->db.repo, d->batches->pdata[i], &result, NULL, &error));
+      g_assert_no_error (error);
+      dps_batch_result_add (&total, &result);
+    }
+  g_assert_true (dps_repository_commit_open (f->db.repo, &error));
+  g_assert_no_error (error);
+  /* Nothing is open any more: committing again does nothing. */
+  g_assert_true (dps_repository_commit_open (f->db.repo, &error));
+
+  g_assert_cmpuint (total.loaded, ==, d->stored->len);
+  g_assert_cmpuint (total.duplicates, ==, d->duplicates);
+  g_assert_cmpuint (total.rejected, ==, d->rejects);
+  g_clear_object (&f->db.repo);
+  f->db.repo = db_open (&f->db);
+  g_assert_true (dps_repository_get_info (f->db.repo, &info, &error));
+  g_assert_cmpint (info.rows, ==, (gint64) d->stored->len);
+  g_assert_cmpint (info.rejects, ==, (gint64) d->rejects);
+  dps_repository_info_clear (&info);
+  assert_kpis (f->db.repo, d, everything);
+  g_assert_true (dps_repository_load_checkpoint (f->db.repo, d->source_key, -1, &loaded, &error));
+  g_assert_nonnull (loaded);
+  g_assert_cmpint (loaded->line, ==, 3000);
+  g_assert_true (loaded->complete);
+}
+
 static void
 test_migrations (Fixture       *f,
                  gconstpointer  data)
@@ -2500,6 +2583,7 @@ main (int   argc,
   ADD ("rollup-checks", test_rollup_checks);
   ADD ("migrations", test_migrations);
   ADD ("raw-payloads", test_raw_payloads);
+  ADD ("open-transaction", test_open_transaction);
   if (backend == BACKEND_SQLITE)
     ADD ("raw-view-generated", test_raw_view_generated);
   ADD ("cancel", test_cancel);
