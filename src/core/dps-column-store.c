@@ -192,17 +192,6 @@ block_free (Block *block)
 #endif
 }
 
-static gint64
-floor_div (gint64 a,
-           gint64 b)
-{
-  gint64 q = a / b;
-
-  if ((a % b != 0) && ((a < 0) != (b < 0)))
-    q--;
-  return q;
-}
-
 static inline Block *
 block_for (DpsColumnStore *self,
            guint64         index)
@@ -1265,9 +1254,9 @@ dps_column_store_query (DpsColumnStore  *self,
   if (n_rows == 0)
     first_day = last_day = 0;
   if (from != DPS_FILTER_NO_TIME)
-    first_day = MAX (first_day, floor_div (from, DPS_USEC_PER_DAY));
+    first_day = MAX (first_day, dps_floor_div (from, DPS_USEC_PER_DAY));
   if (to != DPS_FILTER_NO_TIME)
-    last_day = MIN (last_day, floor_div (to - 1, DPS_USEC_PER_DAY));
+    last_day = MIN (last_day, dps_floor_div (to - 1, DPS_USEC_PER_DAY));
   if (last_day < first_day)
     last_day = first_day;
   if (last_day - first_day + 1 > MAX_DAYS)

@@ -328,13 +328,6 @@ pick_weighted (DpsGenerator *self,
   g_assert_not_reached ();
 }
 
-static inline gint64
-floor_div (gint64 a,
-           gint64 b)
-{
-  return a / b - (a % b != 0 && (a < 0) != (b < 0));
-}
-
 /* Text writers: each writes at p and returns the end. */
 
 static inline char *
@@ -423,7 +416,7 @@ write_timestamp (DpsGenerator *self,
                  char         *p,
                  gint64        ts)
 {
-  gint64 day = floor_div (ts, DPS_USEC_PER_DAY);
+  gint64 day = dps_floor_div (ts, DPS_USEC_PER_DAY);
   gint64 in_day = ts - day * DPS_USEC_PER_DAY;
   guint seconds = (guint) (in_day / DPS_USEC_PER_SECOND);
 
@@ -1413,7 +1406,7 @@ dps_generator_options_init (DpsGeneratorOptions *options)
 
   g_return_if_fail (options != NULL);
 
-  today = floor_div (g_get_real_time (), DPS_USEC_PER_DAY) * DPS_USEC_PER_DAY;
+  today = dps_floor_div (g_get_real_time (), DPS_USEC_PER_DAY) * DPS_USEC_PER_DAY;
 
   memset (options, 0, sizeof *options);
   options->seed = 0;
@@ -1487,7 +1480,7 @@ dps_generator_new (const DpsGeneratorOptions *options)
   self->spread = !options->live && options->rows > 0;
   if (self->spread)
     {
-      gint64 day = floor_div (options->start, DPS_USEC_PER_DAY);
+      gint64 day = dps_floor_div (options->start, DPS_USEC_PER_DAY);
 
       self->start_midnight = day * DPS_USEC_PER_DAY;
       self->start_mass = profile_mass_of_time (options->start - self->start_midnight);

@@ -11,17 +11,6 @@
 G_DEFINE_BOXED_TYPE (DpsTransaction, dps_transaction,
                      dps_transaction_copy, dps_transaction_free)
 
-static gint64
-floor_div (gint64 a,
-           gint64 b)
-{
-  gint64 q = a / b;
-
-  if ((a % b != 0) && ((a < 0) != (b < 0)))
-    q--;
-  return q;
-}
-
 /* Proleptic Gregorian calendar from a day number (Howard Hinnant's
  * civil_from_days); exact for every date a gint32 day can hold. */
 static void
@@ -31,7 +20,7 @@ civil_from_days (gint64  days,
                  int    *day)
 {
   gint64 z = days + 719468;
-  gint64 era = floor_div (z, 146097);
+  gint64 era = dps_floor_div (z, 146097);
   gint64 doe = z - era * 146097;
   gint64 yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
   gint64 y = yoe + era * 400;
@@ -53,7 +42,7 @@ days_from_civil (gint64 y,
   gint64 era, yoe, doy, doe;
 
   y -= m <= 2;
-  era = floor_div (y, 400);
+  era = dps_floor_div (y, 400);
   yoe = y - era * 400;
   doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
   doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
@@ -113,7 +102,7 @@ dps_transaction_move (DpsTransaction *dest,
 void
 dps_transaction_enrich (DpsTransaction *self)
 {
-  gint64 days = floor_div (self->event_ts, DPS_USEC_PER_DAY);
+  gint64 days = dps_floor_div (self->event_ts, DPS_USEC_PER_DAY);
   gint64 in_day = self->event_ts - days * DPS_USEC_PER_DAY;
   gint64 dow = (days + 3) % 7;   /* 1970-01-01 was a Thursday */
 
@@ -215,7 +204,7 @@ gsize
 dps_format_timestamp_into (gint64 usec_utc,
                            char   out[40])
 {
-  gint64 days = floor_div (usec_utc, DPS_USEC_PER_DAY);
+  gint64 days = dps_floor_div (usec_utc, DPS_USEC_PER_DAY);
   gint64 in_day = usec_utc - days * DPS_USEC_PER_DAY;
   gint64 seconds = in_day / DPS_USEC_PER_SECOND;
   int y, m, d;

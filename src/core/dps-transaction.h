@@ -85,6 +85,15 @@ gboolean         dps_parse_date                  (const char           *text,
 #define DPS_USEC_PER_SECOND G_GINT64_CONSTANT (1000000)
 #define DPS_USEC_PER_DAY    G_GINT64_CONSTANT (86400000000)
 
+/* @a / @b rounded towards minus infinity (C rounds towards zero): an
+ * instant before 1970 falls on the day before day 0, not on day 0. */
+static inline gint64
+dps_floor_div (gint64 a,
+               gint64 b)
+{
+  return a / b - (a % b != 0 && (a < 0) != (b < 0));
+}
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DpsTransaction, dps_transaction_free)
 
 G_END_DECLS

@@ -46,17 +46,6 @@ struct _DpsDashboardData
 
 G_DEFINE_FINAL_TYPE (DpsDashboardData, dps_dashboard_data, G_TYPE_OBJECT)
 
-static gint64
-floor_div (gint64 a,
-           gint64 b)
-{
-  gint64 q = a / b;
-
-  if ((a % b != 0) && ((a < 0) != (b < 0)))
-    q--;
-  return q;
-}
-
 /* CPU seconds of the calling thread: unlike wall time, not inflated by
  * other programs on a busy machine. */
 static double
@@ -296,7 +285,7 @@ static char *
 time_label (DpsTimeGranularity  granularity,
             gint64              from)
 {
-  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (floor_div (from, G_USEC_PER_SEC));
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (dps_floor_div (from, G_USEC_PER_SEC));
 
   if (dt == NULL)
     return g_strdup ("");
@@ -548,7 +537,7 @@ load_comparison (DpsDashboardData  *self,
       if (self->kpis.total.count == 0 || self->kpis.last_event == G_MININT64)
         return TRUE;
       /* Whole UTC days, so that the rollups can answer. */
-      end_day = floor_div (self->kpis.last_event, DPS_USEC_PER_DAY) + 1;
+      end_day = dps_floor_div (self->kpis.last_event, DPS_USEC_PER_DAY) + 1;
       cmp->kind = DPS_DASHBOARD_COMPARISON_LAST_30_DAYS;
       cmp->current_to = end_day * DPS_USEC_PER_DAY;
       cmp->current_from = cmp->current_to - COMPARISON_DAYS * DPS_USEC_PER_DAY;
@@ -568,9 +557,9 @@ load_comparison (DpsDashboardData  *self,
           if (self->kpis.total.count == 0 || self->kpis.first_event == G_MININT64)
             return TRUE;
           if (from == DPS_FILTER_NO_TIME)
-            from = floor_div (self->kpis.first_event, DPS_USEC_PER_DAY) * DPS_USEC_PER_DAY;
+            from = dps_floor_div (self->kpis.first_event, DPS_USEC_PER_DAY) * DPS_USEC_PER_DAY;
           if (to == DPS_FILTER_NO_TIME)
-            to = (floor_div (self->kpis.last_event, DPS_USEC_PER_DAY) + 1) * DPS_USEC_PER_DAY;
+            to = (dps_floor_div (self->kpis.last_event, DPS_USEC_PER_DAY) + 1) * DPS_USEC_PER_DAY;
           if (to <= from)
             return TRUE;
         }

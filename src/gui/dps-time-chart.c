@@ -9,6 +9,7 @@
 
 #include "dps-chart-private.h"
 #include "dps-time-chart.h"
+#include "dps-transaction.h"
 
 #define USEC_PER_HOUR G_GINT64_CONSTANT (3600000000)
 #define USEC_PER_DAY  G_GINT64_CONSTANT (86400000000)
@@ -44,23 +45,12 @@ static const guint day_steps[] = { 1, 2, 7, 14, 28, 56, 91, 182, 364 };
 static const guint week_steps[] = { 1, 2, 4, 8, 13, 26, 52, 104 };
 static const guint month_steps[] = { 1, 2, 3, 6, 12, 24, 60, 120 };
 
-static gint64
-floor_div (gint64 a,
-           gint64 b)
-{
-  gint64 q = a / b;
-
-  if ((a % b != 0) && ((a < 0) != (b < 0)))
-    q--;
-  return q;
-}
-
 char *
 dps_time_key_for_instant (DpsTimeGranularity granularity,
                           gint64             usec)
 {
   g_autoptr(GDateTime) dt = NULL;
-  gint64 seconds = floor_div (usec, G_USEC_PER_SEC);
+  gint64 seconds = dps_floor_div (usec, G_USEC_PER_SEC);
 
   dt = g_date_time_new_from_unix_utc (seconds);
   if (dt == NULL)
@@ -190,12 +180,12 @@ point_ordinal (DpsTimeGranularity  granularity,
   switch (granularity)
     {
     case DPS_TIME_GRANULARITY_HOUR:
-      return floor_div (from, USEC_PER_HOUR);
+      return dps_floor_div (from, USEC_PER_HOUR);
     case DPS_TIME_GRANULARITY_DAY:
       /* Monday-aligned, so that weekly steps fall on Mondays. */
-      return floor_div (from, USEC_PER_DAY) + 3;
+      return dps_floor_div (from, USEC_PER_DAY) + 3;
     case DPS_TIME_GRANULARITY_WEEK:
-      return floor_div (floor_div (from, USEC_PER_DAY) + 3, 7);
+      return dps_floor_div (dps_floor_div (from, USEC_PER_DAY) + 3, 7);
     case DPS_TIME_GRANULARITY_MONTH:
     default:
       {

@@ -304,17 +304,10 @@ page_edges_free (gpointer data)
 /* pages                                                                  */
 
 static gint64
-floor_div (gint64 a,
-           gint64 b)
-{
-  return a >= 0 ? a / b : -((-a + b - 1) / b);
-}
-
-static gint64
 page_number_of (DpsTransactionModel *self,
                 guint                position)
 {
-  return floor_div ((gint64) position - self->origin, self->page_size);
+  return dps_floor_div ((gint64) position - self->origin, self->page_size);
 }
 
 /* The indexes [*first, *end) page @number covers now (empty if none). */
