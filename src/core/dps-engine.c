@@ -919,7 +919,10 @@ dps_engine_options_init (DpsEngineOptions *options)
    * touched); followers that need low latency shorten the interval. */
   options->batch_rows = 50000;
   options->batch_interval_ms = 1000;
-  options->transform_threads = MAX (g_get_num_processors (), 1u);
+  /* The sink writes on a thread of its own, busy most of a load: it
+   * keeps a processor, the parsers share the others. A parser per
+   * processor preempted the sink, and loads were slower. */
+  options->transform_threads = MAX (g_get_num_processors (), 2u) - 1;
   options->chunk_lines = 1024;
   /* Room for the parsers to keep working while the sink commits (a
    * commit takes the time of parsing a few chunks). Every chunk in flight

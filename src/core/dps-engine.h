@@ -31,7 +31,8 @@ typedef struct {
   gboolean stop_when_idle;      /* end the run when the source has nothing more right now */
 } DpsEngineOptions;
 
-/* 50,000 rows / 1 s batches, one transform thread per processor. */
+/* 50,000 rows / 1 s batches, a transform thread per processor but one
+ * (the sink's), and at least one. */
 void dps_engine_options_init (DpsEngineOptions *options);
 
 typedef enum {

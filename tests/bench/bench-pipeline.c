@@ -138,7 +138,11 @@ ingest (Step       *step,
   g_clear_object (&repository);
   step->seconds = now_seconds () - start;
   step->rate = (double) metrics.rows_loaded / step->seconds;
-  g_snprintf (step->detail, sizeof step->detail, "%" G_GINT64_FORMAT " rows loaded", metrics.rows_loaded);
+  if (threads > 0)
+    g_snprintf (step->detail, sizeof step->detail, "%" G_GINT64_FORMAT " rows loaded, %u parser thread%s",
+                metrics.rows_loaded, threads, threads == 1 ? "" : "s");
+  else
+    g_snprintf (step->detail, sizeof step->detail, "%" G_GINT64_FORMAT " rows loaded", metrics.rows_loaded);
 }
 
 static void
@@ -150,7 +154,10 @@ ingest_single_step (Step *step)
 static void
 ingest_threaded_step (Step *step)
 {
-  ingest (step, "threaded.db", MAX (g_get_num_processors (), 2u));
+  DpsEngineOptions defaults;
+
+  dps_engine_options_init (&defaults);
+  ingest (step, "threaded.db", defaults.transform_threads);
 }
 
 static double
