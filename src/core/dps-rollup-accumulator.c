@@ -7,20 +7,33 @@
 
 #include "dps-rollup-accumulator.h"
 
+/* One rollup's groups, stored inline in an open-addressing table: a
+ * lookup reads one hash and, on a match, one group next to it, where a
+ * GHashTable of allocated groups read three arrays and the group. Every
+ * row updates a group of each rollup, so this is most of a batch's
+ * summing. */
+typedef struct {
+  guint32        *hashes;     /* 0: empty slot */
+  DpsRollupGroup *groups;
+  guint           mask;       /* capacity - 1; capacity a power of two */
+  guint           size;
+} GroupTable;
+
+#define GROUP_TABLE_MIN_CAPACITY 256
+
 struct _DpsRollupAccumulator
 {
   GHashTable   *strings;                 /* interned copies: one pointer per text */
   GStringChunk *chunk;
-  GHashTable   *groups[16];               /* per rollup: DpsRollupGroup* (key and value) */
+  GroupTable    tables[16];              /* per rollup */
   guint         n_specs;
   const DpsRollupSpec *specs;
 };
 
-static guint
-group_hash (gconstpointer data)
+static guint32
+group_hash (const DpsRollupGroup *g)
 {
-  const DpsRollupGroup *g = data;
-  guint h = (guint) g->event_date;
+  guint32 h = (guint32) g->event_date;
 
   /* Strings are interned: their addresses identify them. */
   h = h * 31 + g->event_hour;
@@ -30,19 +43,92 @@ group_hash (gconstpointer data)
   h = h * 31 + GPOINTER_TO_UINT (g->category);
   h = h * 31 + GPOINTER_TO_UINT (g->city);
   h = h * 31 + GPOINTER_TO_UINT (g->merchant);
-  return h;
+  /* Spread the low bits, which pick the slot (Fibonacci hashing), and
+   * keep 0 for empty slots. */
+  h *= 0x9e3779b1u;
+  return h != 0 ? h : 1;
 }
 
 static gboolean
-group_equal (gconstpointer a,
-             gconstpointer b)
+group_equal (const DpsRollupGroup *x,
+             const DpsRollupGroup *y)
 {
-  const DpsRollupGroup *x = a, *y = b;
-
   return x->event_date == y->event_date && x->event_hour == y->event_hour &&
          x->status == y->status && x->payment_method == y->payment_method &&
          x->amount_bucket == y->amount_bucket && x->category == y->category &&
          x->city == y->city && x->merchant == y->merchant;
+}
+
+static void
+group_table_init (GroupTable *t,
+                  guint       capacity)
+{
+  t->hashes = g_new0 (guint32, capacity);
+  t->groups = g_new (DpsRollupGroup, capacity);
+  t->mask = capacity - 1;
+  t->size = 0;
+}
+
+static void
+group_table_clear (GroupTable *t)
+{
+  g_clear_pointer (&t->hashes, g_free);
+  g_clear_pointer (&t->groups, g_free);
+}
+
+static inline guint
+group_table_slot (const GroupTable *t,
+                  guint32           hash)
+{
+  /* The top bits are the best mixed ones. */
+  return (hash >> 16 ^ hash) & t->mask;
+}
+
+/* The group with @key's dimensions, added with zero sums if missing. */
+static DpsRollupGroup *
+group_table_get (GroupTable           *t,
+                 const DpsRollupGroup *key)
+{
+  guint32 hash = group_hash (key);
+  guint i = group_table_slot (t, hash);
+
+  while (t->hashes[i] != 0)
+    {
+      if (t->hashes[i] == hash && group_equal (&t->groups[i], key))
+        return &t->groups[i];
+      i = (i + 1) & t->mask;
+    }
+
+  /* At most half full: probes stay short. */
+  if ((t->size + 1) * 2 > t->mask + 1)
+    {
+      GroupTable bigger;
+
+      group_table_init (&bigger, (t->mask + 1) * 2);
+      for (guint j = 0; j <= t->mask; j++)
+        if (t->hashes[j] != 0)
+          {
+            guint k = group_table_slot (&bigger, t->hashes[j]);
+
+            while (bigger.hashes[k] != 0)
+              k = (k + 1) & bigger.mask;
+            bigger.hashes[k] = t->hashes[j];
+            bigger.groups[k] = t->groups[j];
+          }
+      bigger.size = t->size;
+      group_table_clear (t);
+      *t = bigger;
+      i = group_table_slot (t, hash);
+      while (t->hashes[i] != 0)
+        i = (i + 1) & t->mask;
+    }
+
+  t->hashes[i] = hash;
+  t->groups[i] = *key;
+  t->groups[i].tx_count = 0;
+  t->groups[i].amount_cents = 0;
+  t->size++;
+  return &t->groups[i];
 }
 
 static const char *
@@ -65,11 +151,11 @@ dps_rollup_accumulator_new (void)
   DpsRollupAccumulator *self = g_new0 (DpsRollupAccumulator, 1);
 
   self->specs = dps_rollup_get_specs (&self->n_specs);
-  g_assert (self->n_specs <= G_N_ELEMENTS (self->groups));
+  g_assert (self->n_specs <= G_N_ELEMENTS (self->tables));
   self->strings = g_hash_table_new (g_str_hash, g_str_equal);
   self->chunk = g_string_chunk_new (4096);
   for (guint i = 0; i < self->n_specs; i++)
-    self->groups[i] = g_hash_table_new_full (group_hash, group_equal, g_free, NULL);
+    group_table_init (&self->tables[i], GROUP_TABLE_MIN_CAPACITY);
   return self;
 }
 
@@ -79,7 +165,7 @@ dps_rollup_accumulator_free (DpsRollupAccumulator *self)
   if (self == NULL)
     return;
   for (guint i = 0; i < self->n_specs; i++)
-    g_hash_table_unref (self->groups[i]);
+    group_table_clear (&self->tables[i]);
   g_hash_table_unref (self->strings);
   g_string_chunk_free (self->chunk);
   g_free (self);
@@ -88,8 +174,15 @@ dps_rollup_accumulator_free (DpsRollupAccumulator *self)
 void
 dps_rollup_accumulator_reset (DpsRollupAccumulator *self)
 {
+  /* Tables keep their size: the next batch has about as many groups. */
   for (guint i = 0; i < self->n_specs; i++)
-    g_hash_table_remove_all (self->groups[i]);
+    {
+      GroupTable *t = &self->tables[i];
+
+      if (t->size > 0)
+        memset (t->hashes, 0, (t->mask + 1) * sizeof *t->hashes);
+      t->size = 0;
+    }
   /* Interned strings stay: the same few names come back batch after batch. */
   if (g_hash_table_size (self->strings) > 100000)
     {
@@ -128,12 +221,7 @@ dps_rollup_accumulator_add (DpsRollupAccumulator *self,
       if (dims & DPS_ROLLUP_DIM_MERCHANT)
         key.merchant = merchant;
 
-      group = g_hash_table_lookup (self->groups[i], &key);
-      if (group == NULL)
-        {
-          group = g_memdup2 (&key, sizeof key);
-          g_hash_table_add (self->groups[i], group);
-        }
+      group = group_table_get (&self->tables[i], &key);
       group->tx_count++;
       group->amount_cents += tx->amount_cents;
     }
@@ -146,11 +234,10 @@ dps_rollup_accumulator_foreach (DpsRollupAccumulator *self,
 {
   for (guint i = 0; i < self->n_specs; i++)
     {
-      GHashTableIter iter;
-      gpointer group;
+      const GroupTable *t = &self->tables[i];
 
-      g_hash_table_iter_init (&iter, self->groups[i]);
-      while (g_hash_table_iter_next (&iter, &group, NULL))
-        func (&self->specs[i], group, user_data);
+      for (guint j = 0; j <= t->mask; j++)
+        if (t->hashes[j] != 0)
+          func (&self->specs[i], &t->groups[j], user_data);
     }
 }
