@@ -1443,7 +1443,7 @@ insert_rows (DpsPostgresRepository  *self,
     " event_hour, event_dow, user_id, amount_cents, amount_bucket, merchant, category,"
     " city, status, payment_method, currency, $1, source_id, source_partition,"
     " source_offset, source_line, payload, payload_is_json "
-    "FROM dps_staging ORDER BY tx_key, ord "
+    "FROM dps_staging ORDER BY ord "
     "ON CONFLICT (tx_uuid) DO NOTHING";
   const char *name;
   PGresult *res;
@@ -1502,10 +1502,9 @@ insert_rows (DpsPostgresRepository  *self,
   if (!copy_finish (self, b, error, _("store transactions")))
     return FALSE;
 
-  /* Ids come from the sequence after the sort (volatile expressions are
-   * evaluated after it): batch by batch, and in key order within a batch,
-   * as SQLite numbers them. Of two rows of the batch with one id the first
-   * is kept, as in SQLite. */
+  /* Ids come from the sequence in batch order (volatile expressions are
+   * evaluated after the sort), so storage order is load order, and of
+   * two rows of the batch with one id the first is kept, as in SQLite. */
   params_init (&p);
   params_int (&p, now);
   res = NULL;

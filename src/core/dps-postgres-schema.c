@@ -80,8 +80,7 @@ static const char *const migrations[] = {
   "  payload text NOT NULL,"
   "  payload_is_json boolean NOT NULL DEFAULT true"
   ");"
-  /* Storage order: ids come from this sequence batch by batch, in key
-   * order within a batch (see insert_rows). */
+  /* Storage order: ids come from this sequence in load order. */
   "CREATE SEQUENCE transactions_id_seq OWNED BY transactions.id;"
   "ALTER TABLE transactions ALTER COLUMN id SET DEFAULT nextval('transactions_id_seq');"
   "CREATE UNIQUE INDEX transactions_id ON transactions (id);"

@@ -34,6 +34,7 @@ struct _DpsSqliteRepository
   GHashTable         *source_ids;     /* source key → id */
   DpsRepositoryFlags  flags;
   DpsRollupAccumulator *rollups;      /* one batch's new rows, summed */
+  gint64              key_order_rows; /* rows stored before batches go in key order */
   GArray             *key_order;      /* DpsKeyOrder: one batch's rows in key order */
   GArray             *key_scratch;    /* DpsKeyOrder: room for sorting them */
   char               *insert_sql;         /* transactions, one row */
@@ -747,14 +748,21 @@ insert_one (DpsSqliteRepository  *self,
   return count_duplicate (self, duplicate, row, now, error);
 }
 
-/* The batch's rows in key order (arrival order among equal keys). Rows
- * are inserted, and numbered, in that order: each page of the random key
- * index is then visited once per batch in one sweep, instead of once per
- * row in random order. Past the page cache (a few million rows), that
- * was most of what a load read and wrote. */
+/* Rows stored before a batch is inserted in key order: about where the
+ * key index (about 18 bytes a row) outgrows the 32 MB page cache. */
+#define KEY_ORDER_ROWS 1000000
+
+/* The order in which the batch's rows are inserted, and numbered, with
+ * their keys. Arrival order keeps a day's rows together in the table, as
+ * time-ordered pages and scans want. Once the key index outgrows the page
+ * cache, arrival order read and wrote one index page per row; in key
+ * order (arrival order among equal keys) a batch sweeps the index once
+ * and touches each page once, and loads go 1.3x faster at ten million
+ * rows. */
 static const DpsKeyOrder *
-sort_by_key (DpsSqliteRepository *self,
-             DpsBatch            *batch)
+insert_order (DpsSqliteRepository *self,
+              DpsBatch            *batch,
+              gint64               stored_rows)
 {
   guint n = batch->rows->len;
 
@@ -767,8 +775,9 @@ sort_by_key (DpsSqliteRepository *self,
       item->key = dps_uuid_to_key (g_array_index (batch->rows, DpsBatchRow, i).tx.id);
       item->index = i;
     }
-  dps_key_order_sort ((DpsKeyOrder *) self->key_order->data, n,
-                      (DpsKeyOrder *) self->key_scratch->data);
+  if (stored_rows >= self->key_order_rows)
+    dps_key_order_sort ((DpsKeyOrder *) self->key_order->data, n,
+                        (DpsKeyOrder *) self->key_scratch->data);
   return (const DpsKeyOrder *) self->key_order->data;
 }
 
@@ -812,7 +821,7 @@ insert_rows (DpsSqliteRepository  *self,
     return FALSE;
 
   stored = g_array_sized_new (FALSE, FALSE, sizeof (StoredRow), n);
-  order = sort_by_key (self, batch);
+  order = insert_order (self, batch, next_id - 1);
 
   for (i = 0; i + GROUP_ROWS <= n; i += GROUP_ROWS)
     {
@@ -2353,6 +2362,7 @@ dps_sqlite_repository_init (DpsSqliteRepository *self)
   self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, finalize_statement);
   self->source_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->rollups = dps_rollup_accumulator_new ();
+  self->key_order_rows = KEY_ORDER_ROWS;
   self->key_order = g_array_new (FALSE, FALSE, sizeof (DpsKeyOrder));
   self->key_scratch = g_array_new (FALSE, FALSE, sizeof (DpsKeyOrder));
   self->insert_sql = multi_row_sql ("INSERT" TX_COLUMN_LIST, TX_COLUMNS, 1,
@@ -2445,6 +2455,14 @@ dps_sqlite_repository_open (const char          *path,
 
   (void) cancellable;
   return DPS_REPOSITORY (g_steal_pointer (&self));
+}
+
+void
+dps_sqlite_repository_set_key_order_rows (DpsRepository *repository,
+                                          gint64         rows)
+{
+  g_return_if_fail (DPS_IS_SQLITE_REPOSITORY (repository));
+  DPS_SQLITE_REPOSITORY (repository)->key_order_rows = rows;
 }
 
 const char *

@@ -15,5 +15,10 @@ DpsRepository *dps_sqlite_repository_open     (const char         *path,
                                                GCancellable       *cancellable,
                                                GError            **error);
 const char    *dps_sqlite_repository_get_path (DpsRepository      *self);
+/* How many rows the database holds before each batch is inserted in key
+ * order (arrival order before). Tests lower it to cover both orders on
+ * small data. */
+void           dps_sqlite_repository_set_key_order_rows (DpsRepository *self,
+                                                         gint64         rows);
 
 G_END_DECLS

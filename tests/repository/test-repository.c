@@ -29,6 +29,9 @@ typedef enum {
 } Backend;
 
 static Backend backend = BACKEND_SQLITE;
+/* For SQLite: rows stored before batches go in key order, or -1 for the
+ * default (more rows than these tests load). */
+static gint64 key_order_rows = -1;
 
 /* 2026-11-02T00:00:00Z, a Monday. */
 #define START (G_GINT64_CONSTANT (1793577600) * DPS_USEC_PER_SECOND)
@@ -114,6 +117,8 @@ db_open (Db *db)
 
   g_assert_no_error (error);
   g_assert_nonnull (repo);
+  if (db->backend == BACKEND_SQLITE && key_order_rows >= 0)
+    dps_sqlite_repository_set_key_order_rows (repo, key_order_rows);
   return repo;
 }
 
@@ -2037,6 +2042,56 @@ test_raw_view_generated (Fixture       *f,
   sqlite3_close (handle);
 }
 
+static int
+compare_keys (gconstpointer a,
+              gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* Rows are numbered in arrival order, or batch by batch in key order
+ * once the database is large (from the first row in the key-order run). */
+static void
+test_insert_order (Fixture       *f,
+                   gconstpointer  data)
+{
+  const guint batch_rows = 500;
+  g_autoptr(Dataset) d = dataset_generate (f->db.repo, 23, 2000, 0.0, batch_rows);
+  g_autoptr(GArray) expected = g_array_new (FALSE, FALSE, sizeof (gint64));
+  DpsBatchResult total;
+  sqlite3 *handle = NULL;
+  sqlite3_stmt *stmt = NULL;
+  guint n = 0;
+
+  dataset_write (d, f->db.repo, 0, &total);
+  g_assert_cmpuint (total.loaded, ==, 2000);
+  for (guint i = 0; i < d->stored->len; i++)
+    {
+      gint64 key = dps_uuid_to_key (((DpsTransaction *) d->stored->pdata[i])->id);
+
+      g_array_append_val (expected, key);
+    }
+  if (key_order_rows == 0)
+    for (guint from = 0; from < expected->len; from += batch_rows)
+      qsort (&g_array_index (expected, gint64, from), MIN (batch_rows, expected->len - from),
+             sizeof (gint64), compare_keys);
+
+  g_assert_cmpint (sqlite3_open (f->db.path, &handle), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (handle, "SELECT tx_key FROM transactions ORDER BY id", -1, &stmt, NULL),
+                   ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      g_assert_cmpuint (n, <, expected->len);
+      g_assert_cmpint (sqlite3_column_int64 (stmt, 0), ==, g_array_index (expected, gint64, n));
+      n++;
+    }
+  g_assert_cmpuint (n, ==, expected->len);
+  sqlite3_finalize (stmt);
+  sqlite3_close (handle);
+}
+
 /* Batches written into an open transaction are stored, with their
  * checkpoints, only once it commits; a repository closed before that
  * (as by a crash) keeps none of them. */
@@ -2562,6 +2617,8 @@ main (int   argc,
       return 77;
 #endif
     }
+  else if (g_str_equal (name, "sqlite-key-order"))
+    key_order_rows = 0;   /* every batch in key order */
   else
     g_assert_cmpstr (name, ==, "sqlite");
 
@@ -2585,7 +2642,10 @@ main (int   argc,
   ADD ("raw-payloads", test_raw_payloads);
   ADD ("open-transaction", test_open_transaction);
   if (backend == BACKEND_SQLITE)
-    ADD ("raw-view-generated", test_raw_view_generated);
+    {
+      ADD ("raw-view-generated", test_raw_view_generated);
+      ADD ("insert-order", test_insert_order);
+    }
   ADD ("cancel", test_cancel);
   {
     g_autofree char *test_path = g_strdup_printf ("/dps/repository/%s/foreign-database", name);
