@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "dps-batch.h"
+#include "dps-rollup-accumulator.h"
 
 static void
 batch_row_clear (gpointer data)
@@ -31,7 +32,17 @@ dps_batch_new (void)
   self->rejects = g_array_new (FALSE, FALSE, sizeof (DpsReject));
   g_array_set_clear_func (self->rejects, reject_clear);
   self->checkpoints = g_ptr_array_new_with_free_func ((GDestroyNotify) dps_checkpoint_free);
+  g_mutex_init (&self->rollups_lock);
+  g_cond_init (&self->rollups_done);
   return self;
+}
+
+/* Before any change: the sums no longer match the rows. */
+static void
+drop_rollups (DpsBatch *self)
+{
+  dps_batch_wait_rollups (self);
+  self->rollups_requested = FALSE;
 }
 
 void
@@ -39,6 +50,10 @@ dps_batch_free (DpsBatch *self)
 {
   if (self == NULL)
     return;
+  drop_rollups (self);
+  g_clear_pointer (&self->rollups, dps_rollup_accumulator_free);
+  g_mutex_clear (&self->rollups_lock);
+  g_cond_clear (&self->rollups_done);
   g_array_unref (self->rows);
   g_array_unref (self->rejects);
   g_ptr_array_unref (self->checkpoints);
@@ -50,6 +65,7 @@ dps_batch_reset (DpsBatch *self)
 {
   g_return_if_fail (self != NULL);
 
+  drop_rollups (self);
   g_array_set_size (self->rows, 0);
   g_array_set_size (self->rejects, 0);
   g_ptr_array_set_size (self->checkpoints, 0);
@@ -66,6 +82,7 @@ dps_batch_take_row (DpsBatch          *self,
   g_return_if_fail (self != NULL);
   g_return_if_fail (tx != NULL);
 
+  drop_rollups (self);
   dps_transaction_move (&row.tx, tx);
   if (position != NULL)
     row.position = *position;
@@ -122,6 +139,8 @@ dps_batch_append (DpsBatch *self,
   g_return_if_fail (self != NULL);
   g_return_if_fail (other != NULL);
 
+  drop_rollups (self);
+  drop_rollups (other);
   /* Bytes are moved, ownership with them: the source arrays must not run
    * their clear functions on what was moved, so they are cut without one. */
   g_array_append_vals (self->rows, other->rows->data, other->rows->len);
@@ -140,6 +159,57 @@ dps_batch_append (DpsBatch *self,
 
   self->bytes += other->bytes;
   other->bytes = 0;
+}
+
+void
+dps_batch_sum_rollups_async (DpsBatch    *self,
+                             GThreadPool *pool)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (pool != NULL);
+
+  drop_rollups (self);
+  if (self->rollups == NULL)
+    self->rollups = dps_rollup_accumulator_new ();
+  self->rollups_requested = TRUE;
+  self->rollups_pending = TRUE;
+  g_thread_pool_push (pool, self, NULL);
+}
+
+void
+dps_batch_sum_rollups_func (gpointer data,
+                            gpointer user_data)
+{
+  DpsBatch *self = data;
+
+  /* The rows do not change while the sums are pending: every change
+   * waits for them first. */
+  dps_rollup_accumulator_reset (self->rollups);
+  for (guint i = 0; i < self->rows->len; i++)
+    dps_rollup_accumulator_add (self->rollups, &g_array_index (self->rows, DpsBatchRow, i).tx);
+
+  g_mutex_lock (&self->rollups_lock);
+  self->rollups_pending = FALSE;
+  g_cond_broadcast (&self->rollups_done);
+  g_mutex_unlock (&self->rollups_lock);
+}
+
+gboolean
+dps_batch_has_rollups (const DpsBatch *self)
+{
+  return self->rollups_requested;
+}
+
+struct _DpsRollupAccumulator *
+dps_batch_wait_rollups (DpsBatch *self)
+{
+  if (!self->rollups_requested)
+    return NULL;
+  g_mutex_lock (&self->rollups_lock);
+  while (self->rollups_pending)
+    g_cond_wait (&self->rollups_done, &self->rollups_lock);
+  g_mutex_unlock (&self->rollups_lock);
+  return self->rollups;
 }
 
 guint

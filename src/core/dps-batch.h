@@ -22,6 +22,14 @@ typedef struct {
   GPtrArray *checkpoints;   /* DpsCheckpoint*, owned; replaces stored ones */
   gint64     run_id;        /* pipeline_runs row these rows belong to, or 0 */
   gsize      bytes;         /* bytes of source text covered, for metrics */
+
+  /* Rollup sums of every row, made on another thread while the rows are
+   * written (dps_batch_sum_rollups_async); private to libdps-core. */
+  struct _DpsRollupAccumulator *rollups;
+  gboolean   rollups_requested;   /* for the rows as they are now */
+  gboolean   rollups_pending;     /* under rollups_lock */
+  GMutex     rollups_lock;
+  GCond      rollups_done;
 } DpsBatch;
 
 /* What a committed batch did. */
@@ -40,6 +48,21 @@ void         dps_batch_reset             (DpsBatch             *self);
 void         dps_batch_take_row          (DpsBatch             *self,
                                           DpsTransaction       *tx,
                                           const DpsPosition    *position);
+/* Sums the rows for the rollups on a thread of @pool (made with
+ * dps_batch_sum_rollups_func), while the caller goes on: a repository
+ * writing the batch takes the sums from dps_batch_wait_rollups() instead
+ * of adding every row on the writer's thread. Any change to the batch
+ * first waits for the sums and drops them. */
+void         dps_batch_sum_rollups_async (DpsBatch             *self,
+                                          GThreadPool          *pool);
+/* The function of a pool for dps_batch_sum_rollups_async(). */
+void         dps_batch_sum_rollups_func  (gpointer              batch,
+                                          gpointer              user_data);
+/* Whether sums were asked for the rows as they are (does not wait). */
+gboolean     dps_batch_has_rollups       (const DpsBatch       *self);
+/* Waits for the sums asked for; NULL when none were. */
+struct _DpsRollupAccumulator *
+             dps_batch_wait_rollups      (DpsBatch             *self);
 /* Takes the contents of @reject; @reject is left cleared. */
 void         dps_batch_take_reject       (DpsBatch             *self,
                                           DpsReject            *reject);

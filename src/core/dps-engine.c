@@ -65,6 +65,7 @@ struct _DpsEngine
   DpsBoundedQueue  *raw_queue;       /* DpsChunk* */
   DpsBoundedQueue  *parsed_queue;    /* Parsed* */
   GAsyncQueue      *chunk_pool;      /* DpsChunk* to reuse */
+  GThreadPool      *rollup_pool;     /* sums batches for the rollups; threaded path only */
   gint              transforms_alive;/* atomic */
 
   /* Chunks read and not yet in the sink's batch, wherever they are: in a
@@ -477,6 +478,12 @@ sink_flush (DpsEngine *self,
   batch->run_id = self->run != NULL ? self->run->id : 0;
   g_mutex_unlock (&self->lock);
 
+  /* On the threaded path the rollup sums are made on another processor
+   * while the repository writes the rows; the sink, which sets the pace,
+   * then only upserts them. */
+  if (self->rollup_pool != NULL && dps_batch_get_n_rows (batch) > 0)
+    dps_batch_sum_rollups_async (batch, self->rollup_pool);
+
   for (;;)
     {
       g_autoptr(GError) error = NULL;
@@ -819,6 +826,7 @@ run_threaded (DpsEngine *self)
   self->metrics.parsed_queue_capacity = parsed_capacity;
   g_mutex_unlock (&self->lock);
 
+  self->rollup_pool = g_thread_pool_new (dps_batch_sum_rollups_func, NULL, 1, FALSE, NULL);
   g_ptr_array_add (threads, g_thread_new ("dps-sink", sink_thread, self));
   for (guint i = 0; i < n; i++)
     g_ptr_array_add (threads, g_thread_new ("dps-transform", transform_thread, self));
@@ -826,6 +834,9 @@ run_threaded (DpsEngine *self)
 
   for (guint i = 0; i < threads->len; i++)
     g_thread_join (g_ptr_array_index (threads, i));
+  /* The sink waited for every sum it asked for before freeing its batch. */
+  g_thread_pool_free (self->rollup_pool, FALSE, TRUE);
+  self->rollup_pool = NULL;
   g_cancellable_disconnect (self->cancellable, flight_id);
   self->max_in_flight = 0;
 

@@ -1428,6 +1428,7 @@ insert_rows (DpsPostgresRepository  *self,
              DpsBatch               *batch,
              gint64                  now,
              DpsBatchResult         *result,
+             DpsRollupAccumulator  **out_sums,
              GError                 **error)
 {
   g_autoptr(GHashTable) duplicates = NULL;
@@ -1450,6 +1451,7 @@ insert_rows (DpsPostgresRepository  *self,
   gint64 n_duplicates = 0, n_inserted;
 
   dps_rollup_accumulator_reset (self->rollups);
+  *out_sums = self->rollups;
   if (batch->rows->len == 0)
     return TRUE;
 
@@ -1516,9 +1518,11 @@ insert_rows (DpsPostgresRepository  *self,
     return set_error (self, NULL, error, _("store transactions"));
 
   /* While the server inserts, the rows are summed for the rollups as if
-   * all were new (the usual case; redone below when not). */
-  for (guint i = 0; i < batch->rows->len; i++)
-    dps_rollup_accumulator_add (self->rollups, &g_array_index (batch->rows, DpsBatchRow, i).tx);
+   * all were new (the usual case; redone below when not), unless the
+   * batch's own sums are on their way. */
+  if (!dps_batch_has_rollups (batch))
+    for (guint i = 0; i < batch->rows->len; i++)
+      dps_rollup_accumulator_add (self->rollups, &g_array_index (batch->rows, DpsBatchRow, i).tx);
 
   for (PGresult *next; (next = PQgetResult (self->conn)) != NULL; )
     {
@@ -1594,7 +1598,11 @@ insert_rows (DpsPostgresRepository  *self,
     }
 
   if (duplicates == NULL)
-    return TRUE;
+    {
+      if (dps_batch_has_rollups (batch))
+        *out_sums = dps_batch_wait_rollups (batch);
+      return TRUE;
+    }
 
   dps_rollup_accumulator_reset (self->rollups);
   for (guint i = 0; i < batch->rows->len; i++)
@@ -1703,6 +1711,7 @@ dim_sql_type (DpsRollupDims dim)
  * concurrent writers). */
 static gboolean
 update_rollups (DpsPostgresRepository  *self,
+                DpsRollupAccumulator   *sums,
                 GError                **error)
 {
   guint n_specs;
@@ -1716,7 +1725,7 @@ update_rollups (DpsPostgresRepository  *self,
       all[i].spec = &specs[i];
       all[i].groups = g_ptr_array_new ();
     }
-  dps_rollup_accumulator_foreach (self->rollups, collect_group_cb, all);
+  dps_rollup_accumulator_foreach (sums, collect_group_cb, all);
 
   for (guint i = 0; ok && i < n_specs; i++)
     {
@@ -1996,6 +2005,7 @@ dps_postgres_repository_write_batch (DpsRepository   *repository,
   DpsPostgresRepository *self = DPS_POSTGRES_REPOSITORY (repository);
   gint64 now = g_get_real_time ();
   gint64 token = batch_token (batch);
+  DpsRollupAccumulator *sums = NULL;
   PGresult *res;
   WITH_CANCELLABLE (self, cancellable);
 
@@ -2023,8 +2033,8 @@ dps_postgres_repository_write_batch (DpsRepository   *repository,
       !exec_simple (self, "BEGIN; SET LOCAL work_mem = '256MB'", error, _("start a transaction")))
     return FALSE;
 
-  if (!insert_rows (self, batch, now, result, error) ||
-      !update_rollups (self, error) ||
+  if (!insert_rows (self, batch, now, result, &sums, error) ||
+      !update_rollups (self, sums, error) ||
       !insert_rejects (self, batch, now, result, error) ||
       !store_checkpoints (self, batch, now, error) ||
       !count_run (self, batch, result, error) ||

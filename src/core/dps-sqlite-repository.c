@@ -786,6 +786,7 @@ insert_rows (DpsSqliteRepository  *self,
              DpsBatch             *batch,
              gint64                now,
              DpsBatchResult       *result,
+             gboolean             *out_all_new,
              GError              **error)
 {
   sqlite3_stmt *insert, *insert_group, *payload, *payload_group, *duplicate, *lookup;
@@ -794,8 +795,10 @@ insert_rows (DpsSqliteRepository  *self,
   gint64 next_id;
   guint n = batch->rows->len;
   guint i;
+  gboolean sum;
 
   dps_rollup_accumulator_reset (self->rollups);
+  *out_all_new = TRUE;
   if (n == 0)
     return TRUE;
 
@@ -887,8 +890,11 @@ insert_rows (DpsSqliteRepository  *self,
     if (!insert_one (self, insert, duplicate, batch, order[i].index, &next_id, now, stored, result, error))
       return FALSE;
 
-  /* Payloads, under the same ids, and the rollups of the new rows. */
+  /* Payloads, under the same ids, and the rollups of the new rows, unless
+   * the batch's own sums are coming and every row was new. */
   result->loaded += stored->len;
+  *out_all_new = stored->len == n;
+  sum = !(dps_batch_has_rollups (batch) && *out_all_new);
   for (i = 0; i + GROUP_ROWS <= stored->len; i += GROUP_ROWS)
     {
       int rc;
@@ -899,7 +905,8 @@ insert_rows (DpsSqliteRepository  *self,
           const DpsBatchRow *row = &g_array_index (batch->rows, DpsBatchRow, s->row);
 
           bind_payload (payload_group, 1 + (int) k * PAYLOAD_COLUMNS, row, s->id);
-          dps_rollup_accumulator_add (self->rollups, &row->tx);
+          if (sum)
+            dps_rollup_accumulator_add (self->rollups, &row->tx);
         }
       rc = sqlite3_step (payload_group);
       sqlite3_reset (payload_group);
@@ -921,7 +928,8 @@ insert_rows (DpsSqliteRepository  *self,
       int rc;
 
       bind_payload (payload, 1, row, s->id);
-      dps_rollup_accumulator_add (self->rollups, &row->tx);
+      if (sum)
+        dps_rollup_accumulator_add (self->rollups, &row->tx);
       rc = sqlite3_step (payload);
       sqlite3_reset (payload);
       if (rc != SQLITE_DONE)
@@ -987,14 +995,18 @@ upsert_group_cb (const DpsRollupSpec  *spec,
   step_done (self, stmt, &state->error, _("update the summaries"));
 }
 
-/* Adds this batch's new rows, summed in memory, to every rollup. */
+/* Adds this batch's new rows, summed in memory, to every rollup: the
+ * batch's own sums when it has them and every row was new. */
 static gboolean
 update_rollups (DpsSqliteRepository  *self,
+                DpsBatch             *batch,
+                gboolean              all_new,
                 GError              **error)
 {
   UpsertState state = { self, NULL, NULL, NULL };
+  DpsRollupAccumulator *sums = all_new ? dps_batch_wait_rollups (batch) : NULL;
 
-  dps_rollup_accumulator_foreach (self->rollups, upsert_group_cb, &state);
+  dps_rollup_accumulator_foreach (sums != NULL ? sums : self->rollups, upsert_group_cb, &state);
   if (state.error != NULL)
     {
       g_propagate_error (error, state.error);
@@ -1141,6 +1153,7 @@ write_in_transaction (DpsSqliteRepository  *self,
                       GError              **error)
 {
   gint64 now = g_get_real_time ();
+  gboolean all_new = TRUE;
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
@@ -1155,8 +1168,8 @@ write_in_transaction (DpsSqliteRepository  *self,
         return set_error (self, rc, error, _("start a transaction"));
     }
 
-  if (!insert_rows (self, batch, now, result, error) ||
-      !update_rollups (self, error) ||
+  if (!insert_rows (self, batch, now, result, &all_new, error) ||
+      !update_rollups (self, batch, all_new, error) ||
       !insert_rejects (self, batch, now, result, error) ||
       !store_checkpoints (self, batch, now, error) ||
       !count_run (self, batch, result, error))

@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "dps-batch.h"
+#include "dps-generator.h"
+#include "dps-record-parser.h"
+#include "dps-rollup-accumulator.h"
+
+static GPtrArray *
+make_rows (guint n)
+{
+  g_autoptr(DpsGenerator) generator = NULL;
+  g_autoptr(DpsRecordParser) parser = dps_record_parser_new ();
+  g_autoptr(GString) line = g_string_new (NULL);
+  GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) dps_transaction_free);
+  DpsGeneratorOptions options;
+
+  dps_generator_options_init (&options);
+  options.seed = 5;
+  options.rows = n;
+  options.start = G_GINT64_CONSTANT (1767225600000000);   /* 2026-01-01 */
+  options.days = 4;
+  generator = dps_generator_new (&options);
+  for (guint i = 0; i < n; i++)
+    {
+      DpsTransaction tx = { 0 };
+      DpsReject reject = { 0 };
+
+      g_string_truncate (line, 0);
+      dps_generator_next (generator, line, NULL);
+      g_assert_true (dps_record_parser_parse (parser, line->str, line->len, line->len, &tx, &reject));
+      g_ptr_array_add (rows, dps_transaction_copy (&tx));
+      dps_transaction_clear (&tx);
+    }
+  return rows;
+}
+
+static void
+take_rows (DpsBatch  *batch,
+           GPtrArray *rows,
+           guint      from,
+           guint      to)
+{
+  for (guint i = from; i < to; i++)
+    {
+      g_autoptr(DpsTransaction) copy = dps_transaction_copy (rows->pdata[i]);
+
+      dps_batch_take_row (batch, copy, NULL);
+    }
+}
+
+static void
+describe_cb (const DpsRollupSpec  *spec,
+             const DpsRollupGroup *g,
+             gpointer              user_data)
+{
+  g_ptr_array_add (user_data,
+                   g_strdup_printf ("%s %d %u %u %u %u %s %s %s: %" G_GINT64_FORMAT " %" G_GINT64_FORMAT,
+                                    spec->table, g->event_date, g->event_hour, g->status,
+                                    g->payment_method, g->amount_bucket,
+                                    g->category ? g->category : "-", g->city ? g->city : "-",
+                                    g->merchant ? g->merchant : "-", g->tx_count, g->amount_cents));
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return g_strcmp0 (*(const char *const *) a, *(const char *const *) b);
+}
+
+static GPtrArray *
+describe (DpsRollupAccumulator *sums)
+{
+  GPtrArray *groups = g_ptr_array_new_with_free_func (g_free);
+
+  dps_rollup_accumulator_foreach (sums, describe_cb, groups);
+  g_ptr_array_sort (groups, compare_strings);
+  return groups;
+}
+
+/* The sums waited for are those of the batch's rows, summed afresh. */
+static void
+assert_sums_exact (DpsBatch *batch)
+{
+  g_autoptr(DpsRollupAccumulator) fresh = dps_rollup_accumulator_new ();
+  DpsRollupAccumulator *sums = dps_batch_wait_rollups (batch);
+  g_autoptr(GPtrArray) expected = NULL;
+  g_autoptr(GPtrArray) got = NULL;
+
+  g_assert_nonnull (sums);
+  for (guint i = 0; i < batch->rows->len; i++)
+    dps_rollup_accumulator_add (fresh, &g_array_index (batch->rows, DpsBatchRow, i).tx);
+  expected = describe (fresh);
+  got = describe (sums);
+  g_assert_cmpuint (got->len, ==, expected->len);
+  g_assert_cmpuint (got->len, >, 0);
+  for (guint i = 0; i < got->len; i++)
+    g_assert_cmpstr (got->pdata[i], ==, expected->pdata[i]);
+}
+
+/* What happens to a batch after its sums were asked for. */
+typedef enum {
+  AFTER_NOTHING,
+  AFTER_TAKE_ROW,
+  AFTER_APPEND,
+  AFTER_APPENDED_TO_ANOTHER,
+  AFTER_RESET,
+  AFTER_ASK_AGAIN,
+} After;
+
+typedef struct {
+  const char *name;
+  After       after;
+  gboolean    has_sums;   /* whether the batch still has sums after it */
+} SumsCase;
+
+static const SumsCase sums_cases[] = {
+  { "nothing", AFTER_NOTHING, TRUE },
+  { "a row taken", AFTER_TAKE_ROW, FALSE },
+  { "a batch appended", AFTER_APPEND, FALSE },
+  { "appended to another batch", AFTER_APPENDED_TO_ANOTHER, FALSE },
+  { "reset", AFTER_RESET, FALSE },
+  { "asked again after a row taken", AFTER_ASK_AGAIN, TRUE },
+};
+
+static void
+test_sums_async (void)
+{
+  g_autoptr(GPtrArray) rows = make_rows (3000);
+  GThreadPool *pool = g_thread_pool_new (dps_batch_sum_rollups_func, NULL, 1, FALSE, NULL);
+
+  for (guint c = 0; c < G_N_ELEMENTS (sums_cases); c++)
+    {
+      const SumsCase *sc = &sums_cases[c];
+      g_autoptr(DpsBatch) batch = dps_batch_new ();
+      g_autoptr(DpsBatch) other = dps_batch_new ();
+
+      g_test_message ("%s", sc->name);
+      take_rows (batch, rows, 0, 2500);
+      take_rows (other, rows, 2500, 3000);
+      g_assert_false (dps_batch_has_rollups (batch));
+      g_assert_null (dps_batch_wait_rollups (batch));
+
+      /* Whatever comes next may run while the sums are being made. */
+      dps_batch_sum_rollups_async (batch, pool);
+      g_assert_true (dps_batch_has_rollups (batch));
+      switch (sc->after)
+        {
+        case AFTER_NOTHING:
+          break;
+        case AFTER_TAKE_ROW:
+          take_rows (batch, rows, 2500, 2501);
+          break;
+        case AFTER_APPEND:
+          dps_batch_append (batch, other);
+          break;
+        case AFTER_APPENDED_TO_ANOTHER:
+          dps_batch_append (other, batch);
+          break;
+        case AFTER_RESET:
+          dps_batch_reset (batch);
+          break;
+        case AFTER_ASK_AGAIN:
+          take_rows (batch, rows, 2500, 2600);
+          dps_batch_sum_rollups_async (batch, pool);
+          break;
+        default:
+          g_assert_not_reached ();
+        }
+
+      g_assert_cmpint (dps_batch_has_rollups (batch), ==, sc->has_sums);
+      if (sc->has_sums)
+        assert_sums_exact (batch);
+      else
+        g_assert_null (dps_batch_wait_rollups (batch));
+    }
+
+  /* Freed while the sums are being made: waits for them first. */
+  for (guint i = 0; i < 20; i++)
+    {
+      DpsBatch *batch = dps_batch_new ();
+
+      take_rows (batch, rows, 0, 3000);
+      dps_batch_sum_rollups_async (batch, pool);
+      dps_batch_free (batch);
+    }
+  g_thread_pool_free (pool, FALSE, TRUE);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/dps/batch/sums-async", test_sums_async);
+  return g_test_run ();
+}
