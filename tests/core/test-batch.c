@@ -2,38 +2,8 @@
 #include "config.h"
 
 #include "dps-batch.h"
-#include "dps-generator.h"
-#include "dps-record-parser.h"
 #include "dps-rollup-accumulator.h"
-
-static GPtrArray *
-make_rows (guint n)
-{
-  g_autoptr(DpsGenerator) generator = NULL;
-  g_autoptr(DpsRecordParser) parser = dps_record_parser_new ();
-  g_autoptr(GString) line = g_string_new (NULL);
-  GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) dps_transaction_free);
-  DpsGeneratorOptions options;
-
-  dps_generator_options_init (&options);
-  options.seed = 5;
-  options.rows = n;
-  options.start = G_GINT64_CONSTANT (1767225600000000);   /* 2026-01-01 */
-  options.days = 4;
-  generator = dps_generator_new (&options);
-  for (guint i = 0; i < n; i++)
-    {
-      DpsTransaction tx = { 0 };
-      DpsReject reject = { 0 };
-
-      g_string_truncate (line, 0);
-      dps_generator_next (generator, line, NULL);
-      g_assert_true (dps_record_parser_parse (parser, line->str, line->len, line->len, &tx, &reject));
-      g_ptr_array_add (rows, dps_transaction_copy (&tx));
-      dps_transaction_clear (&tx);
-    }
-  return rows;
-}
+#include "dps-test-db.h"
 
 static void
 take_rows (DpsBatch  *batch,
@@ -127,7 +97,7 @@ static const SumsCase sums_cases[] = {
 static void
 test_sums_async (void)
 {
-  g_autoptr(GPtrArray) rows = make_rows (3000);
+  g_autoptr(GPtrArray) rows = dps_test_db_parsed_rows (3000, 4, 5);
   GThreadPool *pool = g_thread_pool_new (dps_batch_sum_rollups_func, NULL, 1, FALSE, NULL);
 
   for (guint c = 0; c < G_N_ELEMENTS (sums_cases); c++)

@@ -1,41 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
-#include "dps-generator.h"
-#include "dps-record-parser.h"
 #include "dps-rollup-accumulator.h"
-
-/* Generated and parsed rows: several days, merchants, cities, statuses. */
-static GPtrArray *
-make_rows (guint  n,
-           guint  days,
-           guint64 seed)
-{
-  g_autoptr(DpsGenerator) generator = NULL;
-  g_autoptr(DpsRecordParser) parser = dps_record_parser_new ();
-  g_autoptr(GString) line = g_string_new (NULL);
-  GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) dps_transaction_free);
-  DpsGeneratorOptions options;
-
-  dps_generator_options_init (&options);
-  options.seed = seed;
-  options.rows = n;
-  options.start = G_GINT64_CONSTANT (1767225600000000);   /* 2026-01-01 */
-  options.days = days;
-  generator = dps_generator_new (&options);
-  for (guint i = 0; i < n; i++)
-    {
-      DpsTransaction tx = { 0 };
-      DpsReject reject = { 0 };
-
-      g_string_truncate (line, 0);
-      dps_generator_next (generator, line, NULL);
-      g_assert_true (dps_record_parser_parse (parser, line->str, line->len, line->len, &tx, &reject));
-      g_ptr_array_add (rows, dps_transaction_copy (&tx));
-      dps_transaction_clear (&tx);
-    }
-  return rows;
-}
+#include "dps-test-db.h"
 
 typedef struct {
   gint64 count;
@@ -160,7 +127,7 @@ test_sums (void)
   for (guint c = 0; c < G_N_ELEMENTS (sum_cases); c++)
     {
       const SumCase *sc = &sum_cases[c];
-      g_autoptr(GPtrArray) rows = make_rows (sc->rows, sc->days, 7 + c);
+      g_autoptr(GPtrArray) rows = dps_test_db_parsed_rows (sc->rows, sc->days, 7 + c);
       g_autoptr(DpsRollupAccumulator) acc = dps_rollup_accumulator_new ();
       guint from = 0;
 

@@ -210,3 +210,34 @@ dps_test_tmpdir_remove (const char *path)
   file = g_file_new_for_path (path);
   remove_tree (file);
 }
+
+GPtrArray *
+dps_test_db_parsed_rows (guint   n,
+                         guint   days,
+                         guint64 seed)
+{
+  g_autoptr(DpsGenerator) generator = NULL;
+  g_autoptr(DpsRecordParser) parser = dps_record_parser_new ();
+  g_autoptr(GString) line = g_string_new (NULL);
+  GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) dps_transaction_free);
+  DpsGeneratorOptions options;
+
+  dps_generator_options_init (&options);
+  options.seed = seed;
+  options.rows = n;
+  options.start = G_GINT64_CONSTANT (1767225600000000);   /* 2026-01-01 */
+  options.days = days;
+  generator = dps_generator_new (&options);
+  for (guint i = 0; i < n; i++)
+    {
+      DpsTransaction tx = { 0 };
+      DpsReject reject = { 0 };
+
+      g_string_truncate (line, 0);
+      dps_generator_next (generator, line, NULL);
+      g_assert_true (dps_record_parser_parse (parser, line->str, line->len, line->len, &tx, &reject));
+      g_ptr_array_add (rows, dps_transaction_copy (&tx));
+      dps_transaction_clear (&tx);
+    }
+  return rows;
+}

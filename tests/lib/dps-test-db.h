@@ -37,6 +37,11 @@ gboolean       dps_test_db_write_jsonl   (const char                *path,
                                           const DpsGeneratorOptions *options,
                                           DpsGeneratorManifest      *manifest,
                                           GError                   **error);
+/* @n generated lines of seed @seed over @days days from 2026-01-01,
+ * parsed: DpsTransaction*, every line valid. */
+GPtrArray     *dps_test_db_parsed_rows   (guint        n,
+                                          guint        days,
+                                          guint64      seed);
 /* Stores one more row built from @json (a record line). */
 gboolean       dps_test_db_insert_line   (DpsRepository *repository,
                                           const char    *json,
