@@ -9,6 +9,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <json-glib/json-glib.h>
+
 #include "dps-core.h"
 
 /* The whole path in one run, each step in a child process so its peak
@@ -20,7 +22,10 @@
  *
  * The two ingests alternate for $DPS_BENCH_INGEST_ROUNDS rounds (default
  * 3) and the best of each is kept, so that other work on a shared
- * machine weighs less; every round's ratio is printed too.
+ * machine weighs less; every round's ratio is printed too, with the
+ * seconds each ingest spent parsing and writing (its run's stage
+ * timings). The writer is one thread in both: the share of the threaded
+ * run it was busy tells how much faster parsing could still make it.
  *
  * Set DPS_BENCH_DIR to keep the files (default: a temporary folder). */
 
@@ -30,6 +35,8 @@ typedef struct {
   double      rate;
   long        peak_rss_kb;
   char        detail[256];
+  double      transform_seconds;   /* ingests: from the run's stage timings */
+  double      write_seconds;
 } Step;
 
 static char *work_dir;
@@ -106,6 +113,22 @@ generate_step (Step *step)
   step->rate = (double) n_rows / step->seconds;
 }
 
+/* The seconds of @stage in a run's stage timings (0 when absent). */
+static double
+stage_seconds (const char *timings,
+               const char *stage)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonNode *root;
+
+  if (timings == NULL || !json_parser_load_from_data (parser, timings, -1, NULL))
+    return 0;
+  root = json_parser_get_root (parser);
+  if (!JSON_NODE_HOLDS_OBJECT (root))
+    return 0;
+  return json_object_get_double_member_with_default (json_node_get_object (root), stage, 0);
+}
+
 static void
 ingest (Step       *step,
         const char *db_name,
@@ -118,6 +141,8 @@ ingest (Step       *step,
   g_autoptr(DpsRepository) repository = NULL;
   g_autoptr(DpsSource) source = NULL;
   g_autoptr(DpsEngine) engine = NULL;
+  g_autoptr(GPtrArray) runs = NULL;
+  const DpsRunRecord *run;
   DpsEngineOptions options;
   DpsEngineMetrics metrics;
   double start;
@@ -133,6 +158,12 @@ ingest (Step       *step,
   if (!dps_engine_run (engine, NULL, &error))
     g_error ("ingest: %s", error->message);
   dps_engine_get_metrics (engine, &metrics);
+  runs = dps_repository_list_runs (repository, 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (runs->len, ==, 1);
+  run = g_ptr_array_index (runs, 0);
+  step->transform_seconds = stage_seconds (run->stage_timings, "transform");
+  step->write_seconds = stage_seconds (run->stage_timings, "write");
   /* Closing checkpoints the WAL into the file: part of a durable load. */
   g_clear_object (&engine);
   g_clear_object (&repository);
@@ -339,6 +370,11 @@ run_ingest_rounds (Step  *single,
       printf ("  ingest round %u: 1 thread %.0f rows/s (%.1f MB), threaded %.0f rows/s (%.1f MB): %.2fx\n",
               r + 1, now[0].rate, (double) now[0].peak_rss_kb / 1024.0,
               now[1].rate, (double) now[1].peak_rss_kb / 1024.0, now[1].rate / now[0].rate);
+      printf ("    parse / write seconds: 1 thread %.1f / %.1f, threaded %.1f / %.1f "
+              "(writer busy %.0f %% of the threaded ingest)\n",
+              now[0].transform_seconds, now[0].write_seconds,
+              now[1].transform_seconds, now[1].write_seconds,
+              100.0 * now[1].write_seconds / now[1].seconds);
       for (guint k = 0; k < 2; k++)
         {
           peak[k] = MAX (peak[k], now[k].peak_rss_kb);
