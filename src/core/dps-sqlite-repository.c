@@ -53,14 +53,25 @@ struct _DpsSqliteRepository
   gboolean            checkpoint_due;      /* under checkpoint_lock */
   gboolean            checkpoint_stop;     /* under checkpoint_lock */
   gint                wal_pages;           /* atomic: WAL size after the last commit */
+  gint                checkpoint_pages;    /* CHECKPOINT_BYTES in this file's pages */
+  gint                restart_pages;       /* RESTART_BYTES in this file's pages */
 };
 
-/* WAL size (pages) at which the checkpointer is woken. */
-#define CHECKPOINT_PAGES 16384
-/* WAL size (pages) past which the writer itself restarts the log after a
- * commit: a writer that never pauses leaves the checkpoint thread always a
- * few frames short of the end, and the log would grow without bound. */
-#define RESTART_PAGES (4 * CHECKPOINT_PAGES)
+/* Page size of the databases this creates (an existing file keeps its
+ * own). A load into a large table writes mostly pages of the transaction
+ * key index, each new key landing anywhere in it; each page written
+ * costs about the same reads, log writes and checkpoint copies whatever
+ * its size, and with 16 KiB pages a batch's keys fall into a third as
+ * many pages. Past a few million rows, loads ran 20-60 % faster than
+ * with SQLite's 4 KiB default; a read through an index copies more per
+ * row, up to a millisecond more on a page of 100 rows. */
+#define NEW_PAGE_SIZE 16384
+/* WAL size at which the checkpointer is woken. */
+#define CHECKPOINT_BYTES (64 * 1024 * 1024)
+/* WAL size past which the writer itself restarts the log after a commit:
+ * a writer that never pauses leaves the checkpoint thread always a few
+ * frames short of the end, and the log would grow without bound. */
+#define RESTART_BYTES (4 * CHECKPOINT_BYTES)
 
 G_DEFINE_FINAL_TYPE (DpsSqliteRepository, dps_sqlite_repository, DPS_TYPE_REPOSITORY)
 
@@ -385,7 +396,7 @@ wal_hook_cb (void       *user_data,
   DpsSqliteRepository *self = user_data;
 
   g_atomic_int_set (&self->wal_pages, pages);
-  if (pages < CHECKPOINT_PAGES)
+  if (pages < self->checkpoint_pages)
     return SQLITE_OK;
 
   g_mutex_lock (&self->checkpoint_lock);
@@ -1138,7 +1149,7 @@ count_run (DpsSqliteRepository  *self,
 static void
 restart_log_if_long (DpsSqliteRepository *self)
 {
-  if (g_atomic_int_get (&self->wal_pages) >= RESTART_PAGES &&
+  if (g_atomic_int_get (&self->wal_pages) >= self->restart_pages &&
       sqlite3_wal_checkpoint_v2 (self->db, NULL, SQLITE_CHECKPOINT_RESTART, NULL, NULL) == SQLITE_OK)
     g_atomic_int_set (&self->wal_pages, 0);
 }
@@ -2397,7 +2408,7 @@ dps_sqlite_repository_open (const char          *path,
   g_autoptr(DpsSqliteRepository) self = NULL;
   g_autofree char *basename = NULL;
   int open_flags = SQLITE_OPEN_NOMUTEX;
-  gint64 ignored;
+  gint64 n_objects, page_size;
   int rc;
 
   g_return_val_if_fail (path != NULL, NULL);
@@ -2445,8 +2456,20 @@ dps_sqlite_repository_open (const char          *path,
 
   /* Reading the schema is the first access: a file that is not a database
    * fails here with a clear message. */
-  if (!query_int (self, "SELECT count(*) FROM sqlite_schema", &ignored, error))
+  if (!query_int (self, "SELECT count(*) FROM sqlite_schema", &n_objects, error))
     return NULL;
+  /* Only an empty file takes a page size, and only before WAL mode. */
+  if (n_objects == 0 && !(flags & DPS_REPOSITORY_FLAGS_READ_ONLY))
+    {
+      g_autofree char *sql = g_strdup_printf ("PRAGMA page_size = %d", NEW_PAGE_SIZE);
+
+      if (!exec (self, sql, error, _("configure the database")))
+        return NULL;
+    }
+  if (!query_int (self, "PRAGMA page_size", &page_size, error))
+    return NULL;
+  self->checkpoint_pages = (gint) (CHECKPOINT_BYTES / MAX (page_size, 512));
+  self->restart_pages = (gint) (RESTART_BYTES / MAX (page_size, 512));
 
   if (!(flags & DPS_REPOSITORY_FLAGS_READ_ONLY) &&
       (!exec (self, "PRAGMA journal_mode = WAL", error, _("configure the database")) ||

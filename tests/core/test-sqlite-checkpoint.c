@@ -5,7 +5,7 @@
 
 #include "dps-core.h"
 
-/* More than the WAL size that wakes the checkpoint thread (16,384 pages). */
+/* More than the WAL size that wakes the checkpoint thread (64 MiB). */
 #define ROWS 160000
 #define DEADLINE_SECONDS 120
 

@@ -2229,6 +2229,56 @@ test_migrations (Fixture       *f,
   dps_repository_info_clear (&info);
 }
 
+/* PRAGMA page_size of a SQLite file, behind the repository's back. */
+static gint64
+sqlite_page_size (const char *path)
+{
+  sqlite3 *handle = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 size;
+
+  g_assert_cmpint (sqlite3_open (path, &handle), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (handle, "PRAGMA page_size", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  size = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (handle);
+  return size;
+}
+
+/* New files take large pages; a file that already chose its page size
+ * (here SQLite's default, as every database made before) keeps it, and
+ * loads and answers the same. */
+static void
+test_page_size (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(Dataset) d = dataset_generate (f->db.repo, 23, 3000, 0.0, 3000);
+  g_autoptr(DpsFilter) everything = dps_filter_new ();
+  g_autoptr(GError) error = NULL;
+  DpsBatchResult total;
+  guint32 source_id = 0;
+  DpsBatch *first;
+  Db old;
+
+  dataset_write (d, f->db.repo, 0, &total);
+  g_assert_cmpint (sqlite_page_size (f->db.path), ==, 16384);
+
+  db_make (&old, BACKEND_SQLITE);
+  db_exec (&old, "PRAGMA page_size = 4096; PRAGMA journal_mode = WAL", NULL);
+  old.repo = db_open (&old);
+  /* The rows name their source by the id the first file gave it. */
+  g_assert_true (dps_repository_ensure_source (old.repo, d->source_key, &source_id, &error));
+  g_assert_no_error (error);
+  first = d->batches->pdata[0];
+  g_assert_cmpuint (source_id, ==, g_array_index (first->rows, DpsBatchRow, 0).position.source_id);
+  dataset_write (d, old.repo, 0, &total);
+  g_assert_cmpuint (total.loaded, ==, d->stored->len);
+  assert_kpis (old.repo, d, everything);
+  g_assert_cmpint (sqlite_page_size (old.path), ==, 4096);
+  db_clear (&old);
+}
+
 static void
 test_foreign_database (void)
 {
@@ -2652,6 +2702,7 @@ main (int   argc,
     {
       ADD ("raw-view-generated", test_raw_view_generated);
       ADD ("insert-order", test_insert_order);
+      ADD ("page-size", test_page_size);
     }
   ADD ("cancel", test_cancel);
   {
