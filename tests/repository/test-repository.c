@@ -1899,6 +1899,25 @@ test_rollup_checks (Fixture       *f,
                    DPS_BREAKDOWN_ORDER_AMOUNT_DESC);
 }
 
+/* The one integer @sql answers on a SQLite file, behind the repository's
+ * back. */
+static gint64
+sqlite_query_int (const char *path,
+                  const char *sql)
+{
+  sqlite3 *handle = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 value;
+
+  g_assert_cmpint (sqlite3_open (path, &handle), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (handle, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (handle);
+  return value;
+}
+
 /* The text of every stored record reads back exactly as received, whether
  * it was canonical (SQLite then keeps the fields only and rebuilds it) or
  * not (kept as received). */
@@ -1986,14 +2005,11 @@ test_raw_payloads (Fixture       *f,
       sqlite3_stmt *stmt = NULL;
       guint n = 0;
 
-      g_assert_cmpint (sqlite3_open (f->db.path, &handle), ==, SQLITE_OK);
-
       /* Only the texts that are not canonical take room… */
-      g_assert_cmpint (sqlite3_prepare_v2 (handle, "SELECT count(*) FROM transaction_payloads WHERE payload = ''",
-                                           -1, &stmt, NULL), ==, SQLITE_OK);
-      g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-      g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, (int) n_canonical);
-      sqlite3_finalize (stmt);
+      g_assert_cmpint (sqlite_query_int (f->db.path, "SELECT count(*) FROM transaction_payloads WHERE payload = ''"),
+                       ==, (gint64) n_canonical);
+
+      g_assert_cmpint (sqlite3_open (f->db.path, &handle), ==, SQLITE_OK);
 
       /* …and the original project's view shows every one as received. */
       g_assert_cmpint (sqlite3_prepare_v2 (handle, "SELECT payload, source_line FROM raw_transactions "
@@ -2229,23 +2245,6 @@ test_migrations (Fixture       *f,
   dps_repository_info_clear (&info);
 }
 
-/* PRAGMA page_size of a SQLite file, behind the repository's back. */
-static gint64
-sqlite_page_size (const char *path)
-{
-  sqlite3 *handle = NULL;
-  sqlite3_stmt *stmt = NULL;
-  gint64 size;
-
-  g_assert_cmpint (sqlite3_open (path, &handle), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (handle, "PRAGMA page_size", -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  size = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  sqlite3_close (handle);
-  return size;
-}
-
 /* New files take large pages; a file that already chose its page size
  * (here SQLite's default, as every database made before) keeps it, and
  * loads and answers the same. */
@@ -2262,7 +2261,7 @@ test_page_size (Fixture       *f,
   Db old;
 
   dataset_write (d, f->db.repo, 0, &total);
-  g_assert_cmpint (sqlite_page_size (f->db.path), ==, 16384);
+  g_assert_cmpint (sqlite_query_int (f->db.path, "PRAGMA page_size"), ==, 16384);
 
   db_make (&old, BACKEND_SQLITE);
   db_exec (&old, "PRAGMA page_size = 4096; PRAGMA journal_mode = WAL", NULL);
@@ -2275,7 +2274,7 @@ test_page_size (Fixture       *f,
   dataset_write (d, old.repo, 0, &total);
   g_assert_cmpuint (total.loaded, ==, d->stored->len);
   assert_kpis (old.repo, d, everything);
-  g_assert_cmpint (sqlite_page_size (old.path), ==, 4096);
+  g_assert_cmpint (sqlite_query_int (old.path, "PRAGMA page_size"), ==, 4096);
   db_clear (&old);
 }
 
