@@ -564,7 +564,7 @@ sink_flush (DpsEngine *self,
   sink->pending_since = 0;
   if (sink->written->len > 0 &&
       (commit_now || sink->written_lines >= self->options.commit_rows ||
-       g_get_monotonic_time () - sink->written_since >= (gint64) self->options.batch_interval_ms * 1000))
+       g_get_monotonic_time () - sink->written_since >= (gint64) self->options.commit_interval_ms * 1000))
     return sink_commit (self, sink);
   return TRUE;
 }
@@ -943,8 +943,12 @@ dps_engine_options_init (DpsEngineOptions *options)
   /* With a repository that can keep a transaction open (SQLite), a load
    * commits several batches at once: each commit writes every index page
    * its rows touched, and rows with random keys touch most of the key
-   * index's pages, so fewer commits write much less. */
-  options->commit_rows = 200000;
+   * index's pages, so fewer commits write much less. The transaction
+   * stays open only while parsed rows wait for the sink (a backlog);
+   * when it catches up, it commits at once. A ten-million-row load spent
+   * 5-6 s committing at 200,000 rows or 1 s, 2-3 s at 1,000,000 or 5 s. */
+  options->commit_rows = 1000000;
+  options->commit_interval_ms = 5000;
   options->max_retries = 10;
   options->max_line_length = DPS_DEFAULT_MAX_LINE_LENGTH;
 }
@@ -968,6 +972,8 @@ dps_engine_new (DpsRepository          *repository,
     dps_engine_options_init (&self->options);
   self->options.batch_rows = MAX (self->options.batch_rows, 1u);
   self->options.batch_interval_ms = MAX (self->options.batch_interval_ms, 1u);
+  /* A transaction open over several batches commits no sooner than one. */
+  self->options.commit_interval_ms = MAX (self->options.commit_interval_ms, self->options.batch_interval_ms);
   self->options.chunk_lines = CLAMP (self->options.chunk_lines, 1u, self->options.batch_rows);
   self->options.queue_chunks = MAX (self->options.queue_chunks, 1u);
   if (self->options.max_line_length == 0)

@@ -19,9 +19,10 @@ GQuark dps_engine_error_quark (void);
 typedef struct {
   guint    batch_rows;          /* a batch closes at this many rows… */
   guint    batch_interval_ms;   /* …or this long after its first row */
-  guint    commit_rows;         /* batches commit together up to this many rows (or
-                                 * batch_interval_ms, or when nothing more is ready),
-                                 * where the repository can; <= batch_rows: each alone */
+  guint    commit_rows;         /* batches commit together up to this many rows, where
+                                 * the repository can; <= batch_rows: each alone */
+  guint    commit_interval_ms;  /* …or this long after the first was written; and
+                                 * always as soon as nothing more is ready */
   guint    transform_threads;   /* 0: read, parse and write on the calling thread */
   guint    chunk_lines;         /* lines handed from stage to stage at once */
   guint    queue_chunks;        /* capacity of each queue between stages (the parsed
@@ -31,7 +32,8 @@ typedef struct {
   gboolean stop_when_idle;      /* end the run when the source has nothing more right now */
 } DpsEngineOptions;
 
-/* 50,000 rows / 1 s batches, a transform thread per processor but one
+/* 50,000 rows / 1 s batches committed together up to 1,000,000 rows / 5 s
+ * while the sink has a backlog, a transform thread per processor but one
  * (the sink's), and at least one. */
 void dps_engine_options_init (DpsEngineOptions *options);
 

@@ -1212,6 +1212,7 @@ dps_pipeline_controller_get_engine_options (DpsPipelineController *self,
   dps_engine_options_init (options);
   options->batch_rows = g_settings_get_uint (self->settings, "batch-size");
   options->batch_interval_ms = g_settings_get_uint (self->settings, "batch-interval-ms");
+  options->commit_interval_ms = g_settings_get_uint (self->settings, "commit-interval-ms");
 }
 
 guint

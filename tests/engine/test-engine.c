@@ -233,6 +233,104 @@ test_import_threaded_grouped (void)
 }
 
 /* ---------------------------------------------------------------------- */
+/* how often batches written together commit                              */
+
+typedef struct {
+  DpsEngine *engine;
+  gint       done;               /* atomic */
+  GArray    *loaded;             /* distinct rows_loaded seen, in order */
+} LoadedWatch;
+
+/* Samples the engine's loaded count until told to stop: each new value
+ * is a commit the engine reported. */
+static gpointer
+watch_loaded (gpointer data)
+{
+  LoadedWatch *watch = data;
+  gint64 last = -1;
+
+  while (!g_atomic_int_get (&watch->done))
+    {
+      DpsEngineMetrics m;
+
+      dps_engine_get_metrics (watch->engine, &m);
+      if (m.rows_loaded != last)
+        {
+          last = m.rows_loaded;
+          g_array_append_val (watch->loaded, last);
+        }
+      g_usleep (500);
+    }
+  return NULL;
+}
+
+/* Commits seen before the end of an inline import of @path whose batches
+ * all go into transactions kept open up to @commit_interval_ms. */
+static guint
+commits_before_end (const char *dir,
+                    const char *path,
+                    const char *name,
+                    guint       commit_interval_ms)
+{
+  g_autoptr(DpsRepository) repository = test_open_db (dir, name);
+  g_autoptr(DpsSource) source = NULL;
+  g_autoptr(DpsEngine) engine = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) loaded = g_array_new (FALSE, FALSE, sizeof (gint64));
+  LoadedWatch watch = { 0 };
+  DpsEngineOptions options;
+  DpsEngineMetrics m;
+  GThread *thread;
+  guint before_end = 0;
+
+  g_assert_true (dps_repository_can_keep_open (repository));
+  test_engine_options (&options, 0);
+  options.batch_rows = 500;
+  options.batch_interval_ms = 10;
+  /* Never enough rows to commit: only the interval (or the end) does. */
+  options.commit_rows = G_MAXUINT;
+  options.commit_interval_ms = commit_interval_ms;
+  source = dps_file_source_new (path, FALSE, options.max_line_length, 20);
+  engine = dps_engine_new (repository, source, &options);
+
+  watch.engine = engine;
+  watch.loaded = loaded;
+  thread = g_thread_new ("watch-loaded", watch_loaded, &watch);
+  g_assert_true (dps_engine_run (engine, NULL, &error));
+  g_assert_no_error (error);
+  g_atomic_int_set (&watch.done, 1);
+  g_thread_join (thread);
+
+  dps_engine_get_metrics (engine, &m);
+  g_assert_cmpint (m.rows_loaded, >, 0);
+  for (guint i = 0; i < loaded->len; i++)
+    {
+      gint64 value = g_array_index (loaded, gint64, i);
+
+      /* Counts only grow, one commit at a time. */
+      if (i > 0)
+        g_assert_cmpint (value, >, g_array_index (loaded, gint64, i - 1));
+      if (value > 0 && value < m.rows_loaded)
+        before_end++;
+    }
+  return before_end;
+}
+
+static void
+test_commit_interval (void)
+{
+  g_autofree char *dir = dps_test_tmpdir_new ();
+  g_autofree char *path = g_build_filename (dir, "transactions.jsonl", NULL);
+
+  /* Parsing and writing 40,000 lines on one thread takes far longer than
+   * 20 ms, and far less than ten minutes. */
+  test_generate_file (path, 40000, 5, 0.0, FALSE, NULL);
+  g_assert_cmpuint (commits_before_end (dir, path, "short.db", 20), >, 0);
+  g_assert_cmpuint (commits_before_end (dir, path, "long.db", 600000), ==, 0);
+  dps_test_tmpdir_remove (dir);
+}
+
+/* ---------------------------------------------------------------------- */
 /* cancel, then resume                                                    */
 
 typedef struct {
@@ -1274,6 +1372,7 @@ main (int   argc,
   g_test_add_func ("/dps/engine/import/threaded", test_import_threaded);
   g_test_add_func ("/dps/engine/import/inline-grouped", test_import_inline_grouped);
   g_test_add_func ("/dps/engine/import/threaded-grouped", test_import_threaded_grouped);
+  g_test_add_func ("/dps/engine/import/commit-interval", test_commit_interval);
   g_test_add_func ("/dps/engine/cancel-resume", test_cancel_resume);
   g_test_add_func ("/dps/engine/retry/transient", test_retry_transient);
   g_test_add_func ("/dps/engine/retry/exhausted", test_retry_exhausted);

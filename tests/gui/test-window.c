@@ -287,6 +287,7 @@ test_cancel (Fixture       *fixture,
   /* Small batches: the import commits early and often. */
   g_settings_set_uint (settings, "batch-size", 2000);
   g_settings_set_uint (settings, "batch-interval-ms", 50);
+  g_settings_set_uint (settings, "commit-interval-ms", 50);
 
   path = generate_file ("large.jsonl", 600000, 0.01, 3, &manifest);
   paths[0] = path;
@@ -323,6 +324,7 @@ test_cancel (Fixture       *fixture,
 
   g_settings_reset (settings, "batch-size");
   g_settings_reset (settings, "batch-interval-ms");
+  g_settings_reset (settings, "commit-interval-ms");
 }
 
 /* A click on a chart of the Dashboard filters every view: the filter
