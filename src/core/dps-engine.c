@@ -946,7 +946,7 @@ dps_engine_options_init (DpsEngineOptions *options)
    * index's pages, so fewer commits write much less. The transaction
    * stays open only while parsed rows wait for the sink (a backlog);
    * when it catches up, it commits at once. A ten-million-row load spent
-   * 5-6 s committing at 200,000 rows or 1 s, 2-3 s at 1,000,000 or 5 s. */
+   * 5-6 s committing at 200,000 rows or 1 s, 2-3 s at 1,000,000 rows. */
   options->commit_rows = 1000000;
   options->commit_interval_ms = 5000;
   options->max_retries = 10;
