@@ -29,6 +29,7 @@ struct _DpsPreferencesWindow
   GtkSpinner           *pg_test_spinner;
   GtkSpinButton        *batch_size_spin;
   GtkSpinButton        *batch_interval_spin;
+  GtkSpinButton        *commit_interval_spin;
   GtkSpinButton        *follow_poll_spin;
   AdwComboRow          *schedule_mode_row;
   GtkSpinButton        *schedule_interval_spin;
@@ -479,6 +480,7 @@ dps_preferences_window_class_init (DpsPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DpsPreferencesWindow, pg_test_spinner);
   gtk_widget_class_bind_template_child (widget_class, DpsPreferencesWindow, batch_size_spin);
   gtk_widget_class_bind_template_child (widget_class, DpsPreferencesWindow, batch_interval_spin);
+  gtk_widget_class_bind_template_child (widget_class, DpsPreferencesWindow, commit_interval_spin);
   gtk_widget_class_bind_template_child (widget_class, DpsPreferencesWindow, follow_poll_spin);
   gtk_widget_class_bind_template_child (widget_class, DpsPreferencesWindow, schedule_mode_row);
   gtk_widget_class_bind_template_child (widget_class, DpsPreferencesWindow, schedule_interval_spin);
@@ -529,6 +531,7 @@ dps_preferences_window_new (GtkWindow *parent,
                    G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "batch-size", self->batch_size_spin, "value", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "batch-interval-ms", self->batch_interval_spin, "value", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "commit-interval-ms", self->commit_interval_spin, "value", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "follow-poll-ms", self->follow_poll_spin, "value", G_SETTINGS_BIND_DEFAULT);
   bind_choice (settings, "schedule-mode", self->schedule_mode_row, schedule_modes);
   g_settings_bind (settings, "schedule-interval-minutes", self->schedule_interval_spin, "value",

@@ -10,6 +10,7 @@
 #include "dps-filter-bar.h"
 #include "dps-format.h"
 #include "dps-gui-test.h"
+#include "dps-preferences-window.h"
 #include "dps-run-progress.h"
 #include "dps-test-db.h"
 #include "dps-transactions-page.h"
@@ -448,6 +449,47 @@ test_unreadable (Fixture       *fixture,
   g_assert_true (dps_gui_test_wait_until (is_views, fixture->window, TIMEOUT_MS));
 }
 
+static AdwActionRow *
+find_action_row (GtkWidget  *root,
+                 const char *title)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      AdwActionRow *found;
+
+      if (ADW_IS_ACTION_ROW (child) &&
+          g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (child)), title) == 0)
+        return ADW_ACTION_ROW (child);
+      found = find_action_row (child, title);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The commit interval of large loads is set in Preferences, both ways. */
+static void
+test_preferences_commit_interval (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  GtkWidget *window = dps_preferences_window_new (NULL, settings);
+  AdwActionRow *row = find_action_row (window, "_Commit interval under load (ms)");
+  GtkSpinButton *spin;
+
+  g_assert_nonnull (row);
+  spin = GTK_SPIN_BUTTON (adw_action_row_get_activatable_widget (row));
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (spin), ==, 5000);
+
+  gtk_spin_button_set_value (spin, 1500);
+  g_assert_cmpuint (g_settings_get_uint (settings, "commit-interval-ms"), ==, 1500);
+  g_settings_set_uint (settings, "commit-interval-ms", 30000);
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (spin), ==, 30000);
+
+  g_settings_reset (settings, "commit-interval-ms");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -459,5 +501,6 @@ main (int   argc,
   g_test_add ("/dps/gui/window/cross-filter", Fixture, NULL, fixture_set_up, test_cross_filter, fixture_tear_down);
   g_test_add ("/dps/gui/window/cancel", Fixture, NULL, fixture_set_up, test_cancel, fixture_tear_down);
   g_test_add ("/dps/gui/window/unreadable", Fixture, NULL, fixture_set_up, test_unreadable, fixture_tear_down);
+  g_test_add_func ("/dps/gui/window/preferences-commit-interval", test_preferences_commit_interval);
   return g_test_run ();
 }
