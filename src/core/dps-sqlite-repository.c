@@ -66,6 +66,8 @@ struct _DpsSqliteRepository
  * with SQLite's 4 KiB default; a read through an index copies more per
  * row, up to a millisecond more on a page of 100 rows. */
 #define NEW_PAGE_SIZE 16384
+/* How long a statement waits for another program's lock. */
+#define BUSY_TIMEOUT_MS 5000
 /* WAL size at which the checkpointer is woken. */
 #define CHECKPOINT_BYTES (64 * 1024 * 1024)
 /* WAL size past which the writer itself restarts the log after a commit:
@@ -255,6 +257,31 @@ exec (DpsSqliteRepository  *self,
   return TRUE;
 }
 
+/* Like exec(), for statements that take the write lock from inside a
+ * read, as switching a new file to WAL does: SQLite then answers "locked"
+ * at once instead of waiting (two programs could wait for each other).
+ * Another program setting up the same new file holds the lock briefly,
+ * so this retries for as long as the busy timeout would wait. */
+static gboolean
+exec_retrying (DpsSqliteRepository  *self,
+               const char           *sql,
+               GError              **error,
+               const char           *doing)
+{
+  gint64 deadline = g_get_monotonic_time () + BUSY_TIMEOUT_MS * 1000;
+
+  for (;;)
+    {
+      int rc = sqlite3_exec (self->db, sql, NULL, NULL, NULL);
+
+      if (rc == SQLITE_OK)
+        return TRUE;
+      if ((rc & 0xff) != SQLITE_BUSY || g_get_monotonic_time () >= deadline)
+        return set_error (self, rc, error, doing);
+      g_usleep (10 * 1000);
+    }
+}
+
 static gboolean
 query_int (DpsSqliteRepository  *self,
            const char           *sql,
@@ -300,9 +327,17 @@ dps_sqlite_repository_migrate (DpsRepository  *repository,
   const char * const *migrations = dps_sqlite_schema_get_migrations (&n_migrations);
   gint64 version, application_id, n_tables;
 
-  if (!query_int (self, "PRAGMA application_id", &application_id, error) ||
-      !query_int (self, "PRAGMA user_version", &version, error) ||
-      !query_int (self, "SELECT count(*) FROM sqlite_schema", &n_tables, error))
+  gboolean read;
+
+  /* One snapshot: another program may be upgrading the same file, and
+   * its first tables must not be seen without its application id. */
+  if (!exec (self, "BEGIN", error, _("upgrade the database")))
+    return FALSE;
+  read = query_int (self, "PRAGMA application_id", &application_id, error) &&
+         query_int (self, "PRAGMA user_version", &version, error) &&
+         query_int (self, "SELECT count(*) FROM sqlite_schema", &n_tables, error);
+  rollback (self);
+  if (!read)
     return FALSE;
 
   if (application_id != DPS_SQLITE_APPLICATION_ID && n_tables > 0)
@@ -331,15 +366,29 @@ dps_sqlite_repository_migrate (DpsRepository  *repository,
       return FALSE;
     }
 
-  for (guint i = (guint) version; i < n_migrations; i++)
+  while (version < (gint64) n_migrations)
     {
-      g_autofree char *set_version = g_strdup_printf ("PRAGMA user_version = %u", i + 1);
+      g_autofree char *set_version = g_strdup_printf ("PRAGMA user_version = %d", (int) version + 1);
       g_autofree char *set_app = g_strdup_printf ("PRAGMA application_id = %d",
                                                   DPS_SQLITE_APPLICATION_ID);
+      gint64 now_version;
 
       if (!exec (self, "BEGIN IMMEDIATE", error, _("upgrade the database")))
         return FALSE;
-      if (!exec (self, migrations[i], error, _("upgrade the database")) ||
+      /* Another program opening the same file may have upgraded it while
+       * this one waited for the lock: go on from where it left it. */
+      if (!query_int (self, "PRAGMA user_version", &now_version, error))
+        {
+          rollback (self);
+          return FALSE;
+        }
+      if (now_version != version)
+        {
+          rollback (self);
+          version = MIN (now_version, (gint64) n_migrations);
+          continue;
+        }
+      if (!exec (self, migrations[version], error, _("upgrade the database")) ||
           !exec (self, set_app, error, _("upgrade the database")) ||
           !exec (self, set_version, error, _("upgrade the database")) ||
           !exec (self, "COMMIT", error, _("upgrade the database")))
@@ -347,6 +396,7 @@ dps_sqlite_repository_migrate (DpsRepository  *repository,
           rollback (self);
           return FALSE;
         }
+      version++;
     }
 
   /* The statement cache may hold statements prepared against the old schema. */
@@ -2456,7 +2506,7 @@ dps_sqlite_repository_open (const char          *path,
     }
   sqlite3_extended_result_codes (self->db, 0);
   sqlite3_progress_handler (self->db, 10000, progress_cb, self);
-  sqlite3_busy_timeout (self->db, 5000);
+  sqlite3_busy_timeout (self->db, BUSY_TIMEOUT_MS);
 
   /* Reading the schema is the first access: a file that is not a database
    * fails here with a clear message. */
@@ -2476,7 +2526,7 @@ dps_sqlite_repository_open (const char          *path,
   self->restart_pages = (gint) (RESTART_BYTES / MAX (page_size, 512));
 
   if (!(flags & DPS_REPOSITORY_FLAGS_READ_ONLY) &&
-      (!exec (self, "PRAGMA journal_mode = WAL", error, _("configure the database")) ||
+      (!exec_retrying (self, "PRAGMA journal_mode = WAL", error, _("configure the database")) ||
        /* In WAL mode NORMAL is safe against a crash of the application (a
         * committed batch survives kill -9); only a power cut may lose the
         * last commits, never corrupt the database. */

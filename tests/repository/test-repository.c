@@ -2278,6 +2278,60 @@ test_page_size (Fixture       *f,
   db_clear (&old);
 }
 
+typedef struct {
+  const char    *uri;
+  gint          *waiting;        /* atomic: threads not yet at the start */
+  DpsRepository *repo;
+  GError        *error;
+} OpenTogether;
+
+static gpointer
+open_together (gpointer data)
+{
+  OpenTogether *o = data;
+
+  /* Start as close together as possible: the race is in the first
+   * statements that set the new file up. */
+  g_atomic_int_dec_and_test (o->waiting);
+  while (g_atomic_int_get (o->waiting) > 0)
+    ;
+  o->repo = dps_repository_open (o->uri, DPS_REPOSITORY_FLAGS_CREATE, NULL, &o->error);
+  return NULL;
+}
+
+/* Two programs opening one new file at once (the application and the
+ * CLI, a test and the process it watches) both get it: the one that
+ * finds it being set up waits instead of failing with "locked". */
+static void
+test_open_together (void)
+{
+  for (guint round = 0; round < 60; round++)
+    {
+      OpenTogether o[2] = { { 0 } };
+      GThread *threads[2];
+      gint waiting = G_N_ELEMENTS (o);
+      Db db;
+
+      db_make (&db, BACKEND_SQLITE);
+      for (guint i = 0; i < G_N_ELEMENTS (o); i++)
+        {
+          o[i].uri = db.uri;
+          o[i].waiting = &waiting;
+          threads[i] = g_thread_new ("open-together", open_together, &o[i]);
+        }
+      for (guint i = 0; i < G_N_ELEMENTS (o); i++)
+        {
+          g_thread_join (threads[i]);
+          g_assert_no_error (o[i].error);
+          g_assert_nonnull (o[i].repo);
+        }
+      g_assert_cmpint (sqlite_query_int (db.path, "PRAGMA page_size"), ==, 16384);
+      for (guint i = 0; i < G_N_ELEMENTS (o); i++)
+        g_object_unref (o[i].repo);
+      db_clear (&db);
+    }
+}
+
 static void
 test_foreign_database (void)
 {
@@ -2702,6 +2756,7 @@ main (int   argc,
       ADD ("raw-view-generated", test_raw_view_generated);
       ADD ("insert-order", test_insert_order);
       ADD ("page-size", test_page_size);
+      g_test_add_func ("/dps/repository/sqlite/open-together", test_open_together);
     }
   ADD ("cancel", test_cancel);
   {
