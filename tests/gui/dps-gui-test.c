@@ -651,6 +651,30 @@ dps_gui_test_find_widget (GtkWidget *root,
   return dps_gui_test_find_nth_widget (root, type, 0);
 }
 
+GtkWidget *
+dps_gui_test_find_row (GtkWidget  *root,
+                       GType       type,
+                       const char *title,
+                       gboolean    mapped_only)
+{
+  g_return_val_if_fail (g_type_is_a (type, ADW_TYPE_PREFERENCES_ROW), NULL);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type) &&
+          (!mapped_only || gtk_widget_get_mapped (child)) &&
+          g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (child)), title) == 0)
+        return child;
+      found = dps_gui_test_find_row (child, type, title, mapped_only);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 typedef struct {
   GtkWidget  *root;
   const char *needle;

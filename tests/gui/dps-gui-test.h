@@ -134,6 +134,13 @@ GtkLabel    *dps_gui_test_find_label        (GtkWidget    *root,
 /* The first widget of @type under @root (@root included), or NULL. */
 GtkWidget   *dps_gui_test_find_widget       (GtkWidget    *root,
                                              GType         type);
+/* The first preferences row of @type under @root titled @title (as
+ * written, mnemonic underline included), or NULL. With @mapped_only,
+ * rows of pages not shown are skipped. */
+GtkWidget   *dps_gui_test_find_row          (GtkWidget    *root,
+                                             GType         type,
+                                             const char   *title,
+                                             gboolean      mapped_only);
 /* The same, the @n-th one (from 0) in tree order. */
 GtkWidget   *dps_gui_test_find_nth_widget   (GtkWidget    *root,
                                              GType         type,

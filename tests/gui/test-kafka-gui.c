@@ -496,23 +496,12 @@ test_generate_missing_topic (void)
 /* ---------------------------------------------------------------------- */
 /* Preferences                                                            */
 
+/* Rows the user can see now: those of the page shown. */
 static AdwEntryRow *
 find_entry_row (GtkWidget  *root,
                 const char *title)
 {
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      AdwEntryRow *found;
-
-      if (ADW_IS_ENTRY_ROW (child) && gtk_widget_get_mapped (child) &&
-          g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (child)), title) == 0)
-        return ADW_ENTRY_ROW (child);
-      found = find_entry_row (child, title);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return (AdwEntryRow *) dps_gui_test_find_row (root, ADW_TYPE_ENTRY_ROW, title, TRUE);
 }
 
 /* The Kafka page exists in builds with Kafka: show it. */

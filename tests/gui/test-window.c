@@ -449,32 +449,14 @@ test_unreadable (Fixture       *fixture,
   g_assert_true (dps_gui_test_wait_until (is_views, fixture->window, TIMEOUT_MS));
 }
 
-static AdwActionRow *
-find_action_row (GtkWidget  *root,
-                 const char *title)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      AdwActionRow *found;
-
-      if (ADW_IS_ACTION_ROW (child) &&
-          g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (child)), title) == 0)
-        return ADW_ACTION_ROW (child);
-      found = find_action_row (child, title);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 /* The commit interval of large loads is set in Preferences, both ways. */
 static void
 test_preferences_commit_interval (void)
 {
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
   GtkWidget *window = dps_preferences_window_new (NULL, settings);
-  AdwActionRow *row = find_action_row (window, "_Commit interval under load (ms)");
+  AdwActionRow *row = ADW_ACTION_ROW (dps_gui_test_find_row (window, ADW_TYPE_ACTION_ROW,
+                                                             "_Commit interval under load (ms)", FALSE));
   GtkSpinButton *spin;
 
   g_assert_nonnull (row);
