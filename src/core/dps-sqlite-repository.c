@@ -319,6 +319,20 @@ rollback (DpsSqliteRepository *self)
 /* opening and migrations                                                 */
 
 static gboolean
+set_too_new_error (DpsSqliteRepository  *self,
+                   gint64                version,
+                   guint                 n_migrations,
+                   GError              **error)
+{
+  g_set_error (error, DPS_REPOSITORY_ERROR, DPS_REPOSITORY_ERROR_TOO_NEW,
+               _("“%s” was written by a newer version of Data Pipeline Streaming "
+                 "(schema %d; this version knows up to %u). Update the application "
+                 "to open it."),
+               self->path, (int) version, n_migrations);
+  return FALSE;
+}
+
+static gboolean
 dps_sqlite_repository_migrate (DpsRepository  *repository,
                                GError        **error)
 {
@@ -326,7 +340,6 @@ dps_sqlite_repository_migrate (DpsRepository  *repository,
   guint n_migrations;
   const char * const *migrations = dps_sqlite_schema_get_migrations (&n_migrations);
   gint64 version, application_id, n_tables;
-
   gboolean read;
 
   /* One snapshot: another program may be upgrading the same file, and
@@ -348,14 +361,7 @@ dps_sqlite_repository_migrate (DpsRepository  *repository,
       return FALSE;
     }
   if (version > (gint64) n_migrations)
-    {
-      g_set_error (error, DPS_REPOSITORY_ERROR, DPS_REPOSITORY_ERROR_TOO_NEW,
-                   _("“%s” was written by a newer version of Data Pipeline Streaming "
-                     "(schema %d; this version knows up to %u). Update the application "
-                     "to open it."),
-                   self->path, (int) version, n_migrations);
-      return FALSE;
-    }
+    return set_too_new_error (self, version, n_migrations, error);
   if (version == (gint64) n_migrations)
     return TRUE;
 
@@ -385,7 +391,7 @@ dps_sqlite_repository_migrate (DpsRepository  *repository,
       if (now_version != version)
         {
           rollback (self);
-          version = MIN (now_version, (gint64) n_migrations);
+          version = now_version;
           continue;
         }
       if (!exec (self, migrations[version], error, _("upgrade the database")) ||
@@ -398,6 +404,9 @@ dps_sqlite_repository_migrate (DpsRepository  *repository,
         }
       version++;
     }
+  /* A newer program may have been the one that upgraded it. */
+  if (version > (gint64) n_migrations)
+    return set_too_new_error (self, version, n_migrations, error);
 
   /* The statement cache may hold statements prepared against the old schema. */
   g_hash_table_remove_all (self->statements);

@@ -2292,7 +2292,7 @@ open_together (gpointer data)
 
   /* Start as close together as possible: the race is in the first
    * statements that set the new file up. */
-  g_atomic_int_dec_and_test (o->waiting);
+  g_atomic_int_add (o->waiting, -1);
   while (g_atomic_int_get (o->waiting) > 0)
     ;
   o->repo = dps_repository_open (o->uri, DPS_REPOSITORY_FLAGS_CREATE, NULL, &o->error);
