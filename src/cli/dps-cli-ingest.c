@@ -230,7 +230,8 @@ dps_cli_ingest (int    argc,
   g_autofree char *group = NULL;
   g_auto(GStrv) properties = NULL;
   gboolean follow = FALSE, stop_when_idle = FALSE;
-  gint batch_rows = 0, batch_ms = 0, commit_rows = -1, commit_ms = 0, threads = -1, poll_ms = 250;
+  gint batch_rows = 0, batch_ms = 0, commit_rows = -1, commit_ms = 0, backlog_rows = -1;
+  gint threads = -1, poll_ms = 250;
   gint64 max_line = DPS_DEFAULT_MAX_LINE_LENGTH;
   const GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_STRING, &db, N_("Database URI (default: $DPS_DB or the user's database)"), N_("URI") },
@@ -238,6 +239,7 @@ dps_cli_ingest (int    argc,
     { "batch-rows", 0, 0, G_OPTION_ARG_INT, &batch_rows, N_("Rows per committed batch (default 50000)"), N_("N") },
     { "commit-rows", 0, 0, G_OPTION_ARG_INT, &commit_rows, N_("Rows committed at once over several batches while more are ready, in SQLite (default 1000000; with --batch-rows, each batch alone)"), N_("N") },
     { "commit-ms", 0, 0, G_OPTION_ARG_INT, &commit_ms, N_("Commit batches written together at least this often (default 5000)"), N_("MS") },
+    { "backlog-rows", 0, 0, G_OPTION_ARG_INT, &backlog_rows, N_("Rows written at once over several batches waiting for the writer, in SQLite: fewer passes over the key index, more memory (default 200000)"), N_("N") },
     { "batch-ms", 0, 0, G_OPTION_ARG_INT, &batch_ms, N_("Close a batch at least this often; it commits as soon as nothing more is ready (default 1000, 250 when following)"), N_("MS") },
     { "threads", 't', 0, G_OPTION_ARG_INT, &threads, N_("Parser threads; 0 = everything on one thread (default: one per processor but one)"), N_("N") },
     { "poll-ms", 0, 0, G_OPTION_ARG_INT, &poll_ms, N_("How often a followed file is checked (default 250)"), N_("MS") },
@@ -287,7 +289,8 @@ dps_cli_ingest (int    argc,
     return dps_cli_usage_error ("ingest", _("--topic, --group and --property need --kafka"));
   else if (argc < 2)
     return dps_cli_usage_error ("ingest", _("no file given"));
-  if (batch_rows < 0 || batch_ms < 0 || commit_rows < -1 || commit_ms < 0 || poll_ms < 10 || max_line < 16)
+  if (batch_rows < 0 || batch_ms < 0 || commit_rows < -1 || commit_ms < 0 || backlog_rows < -1 ||
+      poll_ms < 10 || max_line < 16)
     return dps_cli_usage_error ("ingest", _("a numeric option is out of range"));
 
   dps_engine_options_init (&options);
@@ -301,6 +304,8 @@ dps_cli_ingest (int    argc,
     options.commit_rows = (guint) commit_rows;
   if (commit_ms > 0)
     options.commit_interval_ms = (guint) commit_ms;
+  if (backlog_rows >= 0)
+    options.backlog_rows = (guint) backlog_rows;
   if (batch_ms > 0)
     options.batch_interval_ms = (guint) batch_ms;
   else if (follow || brokers != NULL)

@@ -458,6 +458,14 @@ sink_commit (DpsEngine *self,
   return ok;
 }
 
+/* Whether batches are written in a transaction kept open for more. */
+static gboolean
+sink_keeps_open (DpsEngine *self)
+{
+  return self->options.commit_rows > self->options.batch_rows &&
+         dps_repository_can_keep_open (self->repository);
+}
+
 /* Writes the pending batch, retrying transient errors with backoff, and
  * commits it (and those written before it in the same transaction) when
  * @commit_now or when the open transaction is large or old enough. */
@@ -467,8 +475,7 @@ sink_flush (DpsEngine *self,
             gboolean   commit_now)
 {
   DpsBatch *batch = sink->pending;
-  gboolean keep_open = self->options.commit_rows > self->options.batch_rows &&
-                       dps_repository_can_keep_open (self->repository);
+  gboolean keep_open = sink_keeps_open (self);
   guint attempt = 0;
 
   if (dps_batch_is_empty (batch))
@@ -569,6 +576,26 @@ sink_flush (DpsEngine *self,
   return TRUE;
 }
 
+/* Whether the pending batch is to be written now. While a backlog waits
+ * in the parsed queue, full batches are written together, up to
+ * backlog_rows: SQLite then inserts their keys in one ordered pass over
+ * the key index, where each batch alone made a pass of its own, reading
+ * and writing most of the index's pages once it outgrew the page cache.
+ * Only rows parsed already are taken: the sink never waits for more. */
+static gboolean
+batch_is_full (DpsEngine *self,
+               Sink      *sink)
+{
+  guint lines = dps_batch_get_n_rows (sink->pending) + dps_batch_get_n_rejects (sink->pending);
+
+  if (lines < self->options.batch_rows)
+    return FALSE;
+  return lines >= self->options.backlog_rows ||
+         self->parsed_queue == NULL ||
+         dps_bounded_queue_get_length (self->parsed_queue) == 0 ||
+         !sink_keeps_open (self);
+}
+
 /* Takes @parsed (in any order); writes whenever a batch is full. */
 static gboolean
 sink_accept (DpsEngine *self,
@@ -590,9 +617,7 @@ sink_accept (DpsEngine *self,
       sink->next_seq++;
       flight_release (self);
 
-      if (dps_batch_get_n_rows (sink->pending) + dps_batch_get_n_rejects (sink->pending) >=
-          self->options.batch_rows &&
-          !sink_flush (self, sink, FALSE))
+      if (batch_is_full (self, sink) && !sink_flush (self, sink, FALSE))
         return FALSE;
     }
   return TRUE;
@@ -810,9 +835,13 @@ run_threaded (DpsEngine *self)
 
   /* While the sink writes a batch, the parsers fill the next one: the
    * parsed queue holds a batch's worth of chunks, or the parsers would
-   * stop early and the sink then wait for most of its next batch. */
+   * stop early and the sink then wait for most of its next batch. Where
+   * a backlog is written together (batch_is_full()), it holds that
+   * much: what piles up while the sink writes is its next write. */
+  guint held = sink_keeps_open (self) ? MAX (self->options.batch_rows, self->options.backlog_rows)
+                                       : self->options.batch_rows;
   guint parsed_capacity = self->options.queue_chunks +
-                          (self->options.batch_rows + self->options.chunk_lines - 1) / self->options.chunk_lines;
+                          (held + self->options.chunk_lines - 1) / self->options.chunk_lines;
 
   g_atomic_int_set (&self->transforms_alive, (gint) n);
   self->in_flight = 0;
@@ -948,6 +977,11 @@ dps_engine_options_init (DpsEngineOptions *options)
    * when it catches up, it commits at once. A ten-million-row load spent
    * 5-6 s committing at 200,000 rows or 1 s, 2-3 s at 1,000,000 rows. */
   options->commit_rows = 1000000;
+  /* Written together, a backlog's keys go into SQLite's key index in
+   * one ordered pass. A ten-million-row load went 1.2x faster with
+   * 200,000 rows than a batch at a time; the rows held (in the write and
+   * in the queue refilling behind it) take about 35 MB more. */
+  options->backlog_rows = 200000;
   options->commit_interval_ms = 5000;
   options->max_retries = 10;
   options->max_line_length = DPS_DEFAULT_MAX_LINE_LENGTH;
@@ -974,6 +1008,9 @@ dps_engine_new (DpsRepository          *repository,
   self->options.batch_interval_ms = MAX (self->options.batch_interval_ms, 1u);
   /* A transaction open over several batches commits no sooner than one. */
   self->options.commit_interval_ms = MAX (self->options.commit_interval_ms, self->options.batch_interval_ms);
+  /* A write larger than a commit would only hold more rows: it commits
+   * once written. */
+  self->options.backlog_rows = MIN (self->options.backlog_rows, self->options.commit_rows);
   self->options.chunk_lines = CLAMP (self->options.chunk_lines, 1u, self->options.batch_rows);
   self->options.queue_chunks = MAX (self->options.queue_chunks, 1u);
   if (self->options.max_line_length == 0)

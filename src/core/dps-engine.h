@@ -23,18 +23,24 @@ typedef struct {
                                  * the repository can; <= batch_rows: each alone */
   guint    commit_interval_ms;  /* …or this long after the first was written; and
                                  * always as soon as nothing more is ready */
+  guint    backlog_rows;        /* while more parsed rows wait, batches are written
+                                 * together up to this many rows (at most commit_rows),
+                                 * where commits are grouped (the parsed queue then
+                                 * holds this many more) */
   guint    transform_threads;   /* 0: read, parse and write on the calling thread */
   guint    chunk_lines;         /* lines handed from stage to stage at once */
   guint    queue_chunks;        /* capacity of each queue between stages (the parsed
-                                 * queue holds a batch's worth of chunks more) */
+                                 * queue holds a batch's, or a backlog's, worth of
+                                 * chunks more) */
   guint    max_retries;         /* transient write errors in a row before failing; 0 = forever */
   gsize    max_line_length;
   gboolean stop_when_idle;      /* end the run when the source has nothing more right now */
 } DpsEngineOptions;
 
-/* 50,000 rows / 1 s batches committed together up to 1,000,000 rows / 5 s
- * while the sink has a backlog, a transform thread per processor but one
- * (the sink's), and at least one. */
+/* 50,000 rows / 1 s batches, written together up to 200,000 rows and
+ * committed together up to 1,000,000 rows / 5 s while the sink has a
+ * backlog, a transform thread per processor but one (the sink's), and at
+ * least one. */
 void dps_engine_options_init (DpsEngineOptions *options);
 
 typedef enum {

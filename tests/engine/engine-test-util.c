@@ -343,6 +343,7 @@ test_engine_options (DpsEngineOptions *options,
 {
   dps_engine_options_init (options);
   options->batch_rows = 5000;
+  options->backlog_rows = 10000;
   options->batch_interval_ms = 100;
   options->transform_threads = transform_threads;
   options->chunk_lines = 500;

@@ -46,11 +46,13 @@ spawn_ingest (const char *db,
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
   g_subprocess_launcher_set_stderr_file_path (launcher, stderr_path);
   /* Small batches: commits are frequent, so kills land in every part of
-   * the load, commits included. Two batches commit together, so kills
-   * also land between a batch written and its commit. */
+   * the load, commits included. Two batches commit together, each
+   * written alone, so kills also land between a batch written and its
+   * commit. */
   process = g_subprocess_launcher_spawn (launcher, &error, dps_cli (), "ingest", "--db", uri,
                                          "--batch-rows", G_STRINGIFY (BATCH_ROWS),
-                                         "--commit-rows", G_STRINGIFY (COMMIT_ROWS), "--threads", "2",
+                                         "--commit-rows", G_STRINGIFY (COMMIT_ROWS),
+                                         "--backlog-rows", G_STRINGIFY (BATCH_ROWS), "--threads", "2",
                                          "--max-line-length", "4096", file, NULL);
   g_assert_no_error (error);
   return process;

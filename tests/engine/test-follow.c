@@ -6,6 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "engine-test-util.h"
 
 /* A followed file (or folder) written to by the test while the engine
@@ -136,21 +138,29 @@ open_append (const char *path)
 }
 
 static void
-follow_start (Follow *f)
+follow_start_with (Follow                 *f,
+                   const DpsEngineOptions *options)
 {
   g_autoptr(DpsSource) source = NULL;
-  DpsEngineOptions options;
 
   g_assert_null (f->engine);
-  test_engine_options (&options, 2);
-  options.batch_interval_ms = 30;
   if (f->folder)
     source = dps_folder_source_new (f->path, TEST_MAX_LINE_LENGTH, POLL_MS);
   else
     source = dps_file_source_new (f->path, TRUE, TEST_MAX_LINE_LENGTH, POLL_MS);
   g_assert_cmpstr (dps_source_get_kind (source), ==, f->folder ? "folder" : "follow");
-  f->engine = dps_engine_new (f->repository, source, &options);
+  f->engine = dps_engine_new (f->repository, source, options);
   f->run = test_run_start (f->engine, NULL);
+}
+
+static void
+follow_start (Follow *f)
+{
+  DpsEngineOptions options;
+
+  test_engine_options (&options, 2);
+  options.batch_interval_ms = 30;
+  follow_start_with (f, &options);
 }
 
 static void
@@ -690,6 +700,82 @@ test_folder_deleted_file (void)
   follow_free (f);
 }
 
+/* ---------------------------------------------------------------------- */
+/* a backlog                                                              */
+
+#define BACKLOG_LINES 30000
+
+static gboolean
+parsed_queue_full_cb (gpointer user_data)
+{
+  DpsEngineMetrics m;
+
+  dps_engine_get_metrics (user_data, &m);
+  return m.parsed_queue_length == m.parsed_queue_capacity;
+}
+
+/* Follows a file while another connection holds the database's write
+ * lock, so that parsed rows pile up behind the sink; returns how many
+ * writes stored the 30,000 lines once the lock was let go. The engine
+ * holds fewer lines than that (the pending batch, the queues, the
+ * parsers' chunks): the source waits for room, and the parsed queue
+ * fills up. */
+static gint64
+writes_after_backlog (guint backlog_rows)
+{
+  Follow *f = follow_new ("live.jsonl", FALSE);
+  g_autofree char *db_path = g_build_filename (f->dir, "test.db", NULL);
+  DpsEngineOptions options;
+  DpsEngineMetrics m;
+  sqlite3 *lock = NULL;
+  gint64 before;
+  int fd = open_append (f->path);
+
+  test_engine_options (&options, 2);
+  options.batch_rows = 1000;
+  options.chunk_lines = 250;
+  options.queue_chunks = 4;
+  options.backlog_rows = backlog_rows;
+  options.batch_interval_ms = 30;
+
+  write_records (f, fd, 1000, 0);
+  follow_start_with (f, &options);
+  wait_all_stored (f);
+
+  g_assert_cmpint (sqlite3_open (db_path, &lock), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (lock, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
+  dps_engine_get_metrics (f->engine, &m);
+  before = m.batches;
+
+  write_records (f, fd, BACKLOG_LINES, 0);
+  /* The sink waits for the lock; the parsers fill what it writes next. */
+  g_assert_true (test_wait_for (parsed_queue_full_cb, f->engine, DEADLINE_SECONDS));
+  dps_engine_get_metrics (f->engine, &m);
+  g_assert_cmpint (m.rows_read, <, n_ids (f));
+  g_assert_cmpint (sqlite3_exec (lock, "ROLLBACK", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (lock);
+
+  wait_all_stored (f);
+  dps_engine_get_metrics (f->engine, &m);
+  follow_stop (f);
+  g_assert_cmpint (close (fd), ==, 0);
+  assert_exactly_once (f);
+  follow_free (f);
+  g_test_message ("backlog_rows %u: %" G_GINT64_FORMAT " writes", backlog_rows, m.batches - before);
+  return m.batches - before;
+}
+
+static void
+test_backlog (void)
+{
+  /* Each batch alone: 1,000 rows (plus at most a chunk) a write. */
+  g_assert_cmpint (writes_after_backlog (1000), >=, BACKLOG_LINES / 1250);
+  /* Together: the write that waited for the lock (a batch at least),
+   * then at least 12,000 of the rows that filled the queue in one write,
+   * then, at worst, the rest a batch at a time. */
+  g_assert_cmpint (writes_after_backlog (12000), <=, 1 + 1 + (BACKLOG_LINES - 1000 - 12000) / 1000);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -703,6 +789,7 @@ main (int   argc,
   g_test_add_func ("/dps/follow/replaced-while-stopped", test_replaced_while_stopped);
   g_test_add_func ("/dps/follow/folder", test_folder);
   g_test_add_func ("/dps/follow/folder-deleted-file", test_folder_deleted_file);
+  g_test_add_func ("/dps/follow/backlog", test_backlog);
 
   return g_test_run ();
 }
