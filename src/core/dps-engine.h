@@ -37,9 +37,9 @@ typedef struct {
   gboolean stop_when_idle;      /* end the run when the source has nothing more right now */
 } DpsEngineOptions;
 
-/* 50,000 rows / 1 s batches, written together up to 200,000 rows and
- * committed together up to 1,000,000 rows / 5 s while the sink has a
- * backlog, a transform thread per processor but one (the sink's), and at
+/* 50,000 rows / 1 s batches, written together up to 80,000 rows (where
+ * that pays) and committed together up to 1,000,000 rows / 5 s while the
+ * sink has a backlog, a transform thread per processor but one (the sink's), and at
  * least one. */
 void dps_engine_options_init (DpsEngineOptions *options);
 

@@ -23,6 +23,8 @@ struct _DpsRepositoryClass
   /* Optional (NULL: not supported): see dps_repository_write_batch_open(). */
   gboolean     (*write_batch_open) (DpsRepository *self, DpsBatch *batch, DpsBatchResult *result,
                                     GCancellable *cancellable, GError **error);
+  /* Optional (NULL: never): see dps_repository_prefers_large_writes(). */
+  gboolean     (*prefers_large_writes) (DpsRepository *self);
   gboolean     (*commit_open)      (DpsRepository *self, GError **error);
   void         (*rollback_open)    (DpsRepository *self);
   gboolean     (*load_checkpoint)  (DpsRepository *self, const char *source_key, gint32 partition,

@@ -409,6 +409,18 @@ dps_repository_write_batch_open (DpsRepository   *self,
 }
 
 gboolean
+dps_repository_prefers_large_writes (DpsRepository *self)
+{
+  g_return_val_if_fail (DPS_IS_REPOSITORY (self), FALSE);
+  if (DPS_REPOSITORY_GET_CLASS (self)->prefers_large_writes == NULL)
+    return FALSE;
+  {
+    LOCKED (self);
+    return DPS_REPOSITORY_GET_CLASS (self)->prefers_large_writes (self);
+  }
+}
+
+gboolean
 dps_repository_commit_open (DpsRepository  *self,
                             GError        **error)
 {

@@ -147,6 +147,11 @@ gboolean         dps_repository_write_batch_open  (DpsRepository           *self
                                                    DpsBatchResult          *result,
                                                    GCancellable            *cancellable,
                                                    GError                 **error);
+/* Whether writing several batches at once (into the open transaction)
+ * now costs less per row than a batch at a time: SQLite's does once its
+ * key index outgrew the page cache, as a write then sweeps the index
+ * once, in key order, however many rows it holds. */
+gboolean         dps_repository_prefers_large_writes (DpsRepository        *self);
 /* Commits the open transaction, if any. */
 gboolean         dps_repository_commit_open       (DpsRepository           *self,
                                                    GError                 **error);
