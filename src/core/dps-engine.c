@@ -980,8 +980,8 @@ dps_engine_options_init (DpsEngineOptions *options)
    * 5-6 s committing at 200,000 rows or 1 s, 2-3 s at 1,000,000 rows. */
   options->commit_rows = 1000000;
   /* Written together, a backlog's keys go into SQLite's large key index
-   * in one ordered pass. Threaded ten-million-row loads went from 181k-
-   * 183k rows/s a batch at a time to 197k rows/s at 80,000 rows, 207k at
+   * in one ordered pass. Threaded ten-million-row loads went from 117k-
+   * 183k rows/s a batch at a time to 168k-197k rows/s at 80,000 rows, 207k at
    * 100,000 and 209k-222k at 200,000; the rows held (in the write and in
    * the queue refilling behind it) peaked at 74, 80 and 109 MB. */
   options->backlog_rows = 80000;

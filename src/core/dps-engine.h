@@ -39,8 +39,8 @@ typedef struct {
 
 /* 50,000 rows / 1 s batches, written together up to 80,000 rows (where
  * that pays) and committed together up to 1,000,000 rows / 5 s while the
- * sink has a backlog, a transform thread per processor but one (the sink's), and at
- * least one. */
+ * sink has a backlog, a transform thread per processor but one (the
+ * sink's), and at least one. */
 void dps_engine_options_init (DpsEngineOptions *options);
 
 typedef enum {

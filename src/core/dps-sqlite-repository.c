@@ -827,6 +827,13 @@ insert_one (DpsSqliteRepository  *self,
  * key index (about 18 bytes a row) outgrows the 32 MB page cache. */
 #define KEY_ORDER_ROWS 1000000
 
+/* Whether batches now go in key order (see insert_order()). */
+static gboolean
+batches_in_key_order (DpsSqliteRepository *self)
+{
+  return self->rows_seen >= self->key_order_rows;
+}
+
 /* The order in which the batch's rows are inserted, and numbered, with
  * their keys. Arrival order keeps a day's rows together in the table, as
  * time-ordered pages and scans want. Once the key index outgrows the page
@@ -836,8 +843,7 @@ insert_one (DpsSqliteRepository  *self,
  * rows. */
 static const DpsKeyOrder *
 insert_order (DpsSqliteRepository *self,
-              DpsBatch            *batch,
-              gint64               stored_rows)
+              DpsBatch            *batch)
 {
   guint n = batch->rows->len;
 
@@ -850,7 +856,7 @@ insert_order (DpsSqliteRepository *self,
       item->key = dps_uuid_to_key (g_array_index (batch->rows, DpsBatchRow, i).tx.id);
       item->index = i;
     }
-  if (stored_rows >= self->key_order_rows)
+  if (batches_in_key_order (self))
     dps_key_order_sort ((DpsKeyOrder *) self->key_order->data, n,
                         (DpsKeyOrder *) self->key_scratch->data);
   return (const DpsKeyOrder *) self->key_order->data;
@@ -900,7 +906,7 @@ insert_rows (DpsSqliteRepository  *self,
 
   stored = g_array_sized_new (FALSE, FALSE, sizeof (StoredRow), n);
   self->rows_seen = next_id - 1;
-  order = insert_order (self, batch, next_id - 1);
+  order = insert_order (self, batch);
 
   for (i = 0; i + GROUP_ROWS <= n; i += GROUP_ROWS)
     {
@@ -1295,15 +1301,13 @@ dps_sqlite_repository_write_batch (DpsRepository   *repository,
   return TRUE;
 }
 
-/* Once batches go in key order (insert_order()), each write sweeps the
- * key index: the larger the writes, the fewer the sweeps. Before that,
- * larger writes were no faster, and slower in a threaded load. */
+/* Once batches go in key order, each write sweeps the key index: the
+ * larger the writes, the fewer the sweeps. Before that, larger writes
+ * were no faster, and slower in a threaded load. */
 static gboolean
 dps_sqlite_repository_prefers_large_writes (DpsRepository *repository)
 {
-  DpsSqliteRepository *self = DPS_SQLITE_REPOSITORY (repository);
-
-  return self->rows_seen >= self->key_order_rows;
+  return batches_in_key_order (DPS_SQLITE_REPOSITORY (repository));
 }
 
 static gboolean

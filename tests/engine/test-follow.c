@@ -716,11 +716,11 @@ parsed_queue_full_cb (gpointer user_data)
 
 /* Follows a file while another connection holds the database's write
  * lock, so that parsed rows pile up behind the sink; returns how many
- * writes stored the 30,000 lines once the lock was let go. SQLite orders
- * a write's keys once @key_order_rows rows are stored. The engine
+ * writes stored the 30,000 lines once the lock was let go. The engine
  * holds fewer lines than that (the pending batch, the queues, the
  * parsers' chunks): the source waits for room, and the parsed queue
- * fills up. */
+ * fills up. SQLite puts batches in key order, and prefers large writes,
+ * once @key_order_rows rows are stored. */
 static gint64
 writes_after_backlog (guint  backlog_rows,
                       gint64 key_order_rows)
