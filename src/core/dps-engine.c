@@ -370,28 +370,42 @@ sink_clear (Sink *sink)
   g_clear_pointer (&sink->written, g_array_unref);
 }
 
+/* Reports @n_written batches committed together as one step, so that a
+ * caller sampling the metrics never sees part of a commit, and the rate
+ * gets one sample per commit however many batches it held. */
 static void
 record_commit (DpsEngine     *self,
-               const Written *w)
+               const Written *written,
+               guint          n_written)
 {
-  const DpsBatchResult *result = &w->result;
   gint64 now = g_get_monotonic_time ();
   gint64 lines;
   RateSample *oldest = NULL;
 
   g_mutex_lock (&self->lock);
-  self->metrics.rows_loaded += (gint64) result->loaded;
-  self->metrics.rows_duplicate += (gint64) result->duplicates;
-  self->metrics.rows_rejected += (gint64) result->rejected;
-  for (guint i = 0; i < DPS_N_REJECT_REASONS; i++)
-    self->metrics.rejected_by_reason[i] += (gint64) result->rejected_by_reason[i];
-  self->metrics.batches++;
-  self->metrics.last_batch_ms = (double) w->latency_us / 1000.0;
-  self->metrics.last_batch_rows = w->lines;
-  if (w->day_from <= w->day_to)
+  for (guint i = 0; i < n_written; i++)
     {
-      self->metrics.last_batch_day_from = w->day_from;
-      self->metrics.last_batch_day_to = w->day_to;
+      const Written *w = &written[i];
+      const DpsBatchResult *result = &w->result;
+
+      self->metrics.rows_loaded += (gint64) result->loaded;
+      self->metrics.rows_duplicate += (gint64) result->duplicates;
+      self->metrics.rows_rejected += (gint64) result->rejected;
+      for (guint r = 0; r < DPS_N_REJECT_REASONS; r++)
+        self->metrics.rejected_by_reason[r] += (gint64) result->rejected_by_reason[r];
+      self->metrics.batches++;
+      self->metrics.last_batch_ms = (double) w->latency_us / 1000.0;
+      self->metrics.last_batch_rows = w->lines;
+      if (w->day_from <= w->day_to)
+        {
+          self->metrics.last_batch_day_from = w->day_from;
+          self->metrics.last_batch_day_to = w->day_to;
+        }
+      if (self->run != NULL)
+        {
+          self->run->rows_read += w->lines;
+          self->run->bytes_read += (gint64) w->bytes;
+        }
     }
 
   if (self->run != NULL)
@@ -399,8 +413,6 @@ record_commit (DpsEngine     *self,
       self->run->rows_loaded = self->metrics.rows_loaded;
       self->run->rows_duplicate = self->metrics.rows_duplicate;
       self->run->rows_rejected = self->metrics.rows_rejected;
-      self->run->rows_read += w->lines;
-      self->run->bytes_read += (gint64) w->bytes;
       memcpy (self->run->rejected_by_reason, self->metrics.rejected_by_reason,
               sizeof self->run->rejected_by_reason);
     }
@@ -443,13 +455,11 @@ sink_commit (DpsEngine *self,
   ok = dps_repository_commit_open (self->repository, &error);
   ADD_US (self->write_us, g_get_monotonic_time () - start);
   if (ok)
-    for (guint i = 0; i < sink->written->len; i++)
-      {
-        const Written *w = &g_array_index (sink->written, Written, i);
-
-        record_commit (self, w);
-        dps_source_committed (self->source, w->checkpoints);
-      }
+    {
+      record_commit (self, (const Written *) sink->written->data, sink->written->len);
+      for (guint i = 0; i < sink->written->len; i++)
+        dps_source_committed (self->source, g_array_index (sink->written, Written, i).checkpoints);
+    }
   g_array_set_size (sink->written, 0);
   sink->written_since = 0;
   sink->written_lines = 0;
@@ -516,7 +526,7 @@ sink_flush (DpsEngine *self,
             }
           else
             {
-              record_commit (self, &w);
+              record_commit (self, &w, 1);
               dps_source_committed (self->source, w.checkpoints);
               written_clear (&w);
             }
