@@ -18,6 +18,25 @@ batch_row_clear (gpointer data)
   dps_transaction_clear (&row->tx);
 }
 
+/* Rows are taken into blocks of this many; a block never grows, so the
+ * rows' addresses hold while the batch, or one it is appended to, lives. */
+#define BLOCK_ROWS 1024
+
+typedef struct {
+  guint       len;
+  DpsBatchRow rows[BLOCK_ROWS];
+} RowBlock;
+
+static void
+row_block_free (gpointer data)
+{
+  RowBlock *block = data;
+
+  for (guint i = 0; i < block->len; i++)
+    batch_row_clear (&block->rows[i]);
+  g_free (block);
+}
+
 static void
 string_chunk_free (gpointer data)
 {
@@ -49,8 +68,8 @@ dps_batch_new (void)
 {
   DpsBatch *self = g_new0 (DpsBatch, 1);
 
-  self->rows = g_array_sized_new (FALSE, FALSE, sizeof (DpsBatchRow), 1024);
-  g_array_set_clear_func (self->rows, batch_row_clear);
+  self->rows = g_ptr_array_sized_new (BLOCK_ROWS);
+  self->blocks = g_ptr_array_new_with_free_func (row_block_free);
   self->rejects = g_array_new (FALSE, FALSE, sizeof (DpsReject));
   g_array_set_clear_func (self->rejects, reject_clear);
   self->checkpoints = g_ptr_array_new_with_free_func ((GDestroyNotify) dps_checkpoint_free);
@@ -77,7 +96,8 @@ dps_batch_free (DpsBatch *self)
   g_clear_pointer (&self->rollups, dps_rollup_accumulator_free);
   g_mutex_clear (&self->rollups_lock);
   g_cond_clear (&self->rollups_done);
-  g_array_unref (self->rows);
+  g_ptr_array_unref (self->rows);
+  g_ptr_array_unref (self->blocks);
   g_array_unref (self->rejects);
   g_ptr_array_unref (self->checkpoints);
   g_ptr_array_unref (self->strings);
@@ -90,7 +110,8 @@ dps_batch_reset (DpsBatch *self)
   g_return_if_fail (self != NULL);
 
   drop_rollups (self);
-  g_array_set_size (self->rows, 0);
+  g_ptr_array_set_size (self->rows, 0);
+  g_ptr_array_set_size (self->blocks, 0);
   g_array_set_size (self->rejects, 0);
   g_ptr_array_set_size (self->checkpoints, 0);
   g_ptr_array_set_size (self->strings, 0);
@@ -102,13 +123,23 @@ dps_batch_take_row (DpsBatch          *self,
                     DpsTransaction    *tx,
                     const DpsPosition *position)
 {
-  DpsBatchRow row;
+  RowBlock *block;
+  DpsBatchRow *row;
 
   g_return_if_fail (self != NULL);
   g_return_if_fail (tx != NULL);
 
   drop_rollups (self);
-  dps_transaction_move (&row.tx, tx);
+  block = self->blocks->len > 0 ? g_ptr_array_index (self->blocks, self->blocks->len - 1) : NULL;
+  if (block == NULL || block->len == BLOCK_ROWS)
+    {
+      /* Not zeroed: a row is written whole before it counts. */
+      block = g_malloc (sizeof (RowBlock));
+      block->len = 0;
+      g_ptr_array_add (self->blocks, block);
+    }
+  row = &block->rows[block->len++];
+  dps_transaction_move (&row->tx, tx);
   /* Rows waiting for the sink are most of a run's memory, and most of a
    * row's texts repeat (a few categories, cities and merchants): kept
    * once per batch read, a row costs about 40 % less. */
@@ -117,18 +148,18 @@ dps_batch_take_row (DpsBatch          *self,
   {
     GStringChunk *chunk = g_ptr_array_index (self->strings, self->strings->len - 1);
 
-    share_string (chunk, &row.tx.merchant);
-    share_string (chunk, &row.tx.category);
-    share_string (chunk, &row.tx.city);
+    share_string (chunk, &row->tx.merchant);
+    share_string (chunk, &row->tx.category);
+    share_string (chunk, &row->tx.city);
   }
   if (position != NULL)
-    row.position = *position;
+    row->position = *position;
   else
     {
       DpsPosition init = DPS_POSITION_INIT;
-      row.position = init;
+      row->position = init;
     }
-  g_array_append_val (self->rows, row);
+  g_ptr_array_add (self->rows, row);
 }
 
 void
@@ -169,6 +200,18 @@ dps_batch_set_checkpoint (DpsBatch            *self,
   g_ptr_array_add (self->checkpoints, dps_checkpoint_copy (checkpoint));
 }
 
+/* Moves the pointers of @from, and their ownership, to the end of @to. */
+static void
+hand_over (GPtrArray      *to,
+           GPtrArray      *from,
+           GDestroyNotify  free_func)
+{
+  g_ptr_array_extend (to, from, NULL, NULL);
+  g_ptr_array_set_free_func (from, NULL);
+  g_ptr_array_set_size (from, 0);
+  g_ptr_array_set_free_func (from, free_func);
+}
+
 void
 dps_batch_append (DpsBatch *self,
                   DpsBatch *other)
@@ -178,24 +221,15 @@ dps_batch_append (DpsBatch *self,
 
   drop_rollups (self);
   drop_rollups (other);
-  /* Bytes are moved, ownership with them: the source arrays must not run
-   * their clear functions on what was moved, so they are cut without one. */
-  g_array_append_vals (self->rows, other->rows->data, other->rows->len);
-  g_array_set_clear_func (other->rows, NULL);
-  g_array_set_size (other->rows, 0);
-  g_array_set_clear_func (other->rows, batch_row_clear);
+  /* The rows stay where they are: their blocks, and the chunks that hold
+   * their texts, change hands. */
+  g_ptr_array_extend (self->rows, other->rows, NULL, NULL);
+  g_ptr_array_set_size (other->rows, 0);
+  hand_over (self->blocks, other->blocks, row_block_free);
+  hand_over (self->strings, other->strings, string_chunk_free);
 
-  /* The moved rows' texts live in the other batch's chunks: they move too. */
-  if (other->strings->len > 0)
-    {
-      guint n = other->strings->len;
-      gpointer *chunks = g_ptr_array_steal (other->strings, NULL);
-
-      for (guint i = 0; i < n; i++)
-        g_ptr_array_add (self->strings, chunks[i]);
-      g_free (chunks);
-    }
-
+  /* Bytes are moved, ownership with them: the source array must not run
+   * its clear function on what was moved, so it is cut without one. */
   g_array_append_vals (self->rejects, other->rejects->data, other->rejects->len);
   g_array_set_clear_func (other->rejects, NULL);
   g_array_set_size (other->rejects, 0);
@@ -234,7 +268,7 @@ dps_batch_sum_rollups_func (gpointer data,
    * waits for them first. */
   dps_rollup_accumulator_reset (self->rollups);
   for (guint i = 0; i < self->rows->len; i++)
-    dps_rollup_accumulator_add (self->rollups, &g_array_index (self->rows, DpsBatchRow, i).tx);
+    dps_rollup_accumulator_add (self->rollups, &dps_batch_get_row (self, i)->tx);
 
   g_mutex_lock (&self->rollups_lock);
   self->rollups_pending = FALSE;

@@ -17,7 +17,12 @@ typedef struct {
 /* One micro-batch: the unit of write, retry and checkpoint. Rows, rejects
  * and checkpoints commit together or not at all. */
 typedef struct {
-  GArray    *rows;          /* DpsBatchRow, owned */
+  /* Row i is rows->pdata[i] (see dps_batch_get_row()). The rows live in
+   * blocks of their own that never move: a batch appended to another
+   * hands over its blocks, not copies of its rows, so a write gathered
+   * from many batches holds no more memory than they did. */
+  GPtrArray *rows;          /* DpsBatchRow*, into @blocks */
+  GPtrArray *blocks;        /* owned, private to dps-batch.c */
   GArray    *rejects;       /* DpsReject, owned */
   GPtrArray *checkpoints;   /* DpsCheckpoint*, owned; replaces stored ones */
   gint64     run_id;        /* pipeline_runs row these rows belong to, or 0 */
@@ -78,6 +83,12 @@ void         dps_batch_set_checkpoint    (DpsBatch             *self,
 void         dps_batch_append            (DpsBatch             *self,
                                           DpsBatch             *other);
 guint        dps_batch_get_n_rows        (const DpsBatch       *self);
+static inline const DpsBatchRow *
+             dps_batch_get_row           (const DpsBatch       *self,
+                                          guint                 i)
+{
+  return (const DpsBatchRow *) self->rows->pdata[i];
+}
 guint        dps_batch_get_n_rejects     (const DpsBatch       *self);
 gboolean     dps_batch_is_empty          (const DpsBatch       *self);
 

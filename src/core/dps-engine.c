@@ -339,7 +339,7 @@ written_from_batch (Written              *w,
   w->day_to = G_MININT32;
   for (guint i = 0; i < batch->rows->len; i++)
     {
-      gint32 day = g_array_index (batch->rows, DpsBatchRow, i).tx.event_date;
+      gint32 day = dps_batch_get_row (batch, i)->tx.event_date;
 
       w->day_from = MIN (w->day_from, day);
       w->day_to = MAX (w->day_to, day);

@@ -1245,7 +1245,7 @@ batch_token (const DpsBatch *batch)
   h = hash_bytes (h, &n, sizeof n);
   for (guint i = 0; i < batch->rows->len; i++)
     {
-      const DpsBatchRow *row = &g_array_index (batch->rows, DpsBatchRow, i);
+      const DpsBatchRow *row = dps_batch_get_row (batch, i);
 
       h = hash_bytes (h, row->tx.id, 16);
       h = hash_bytes (h, &row->position.offset, sizeof row->position.offset);
@@ -1459,7 +1459,7 @@ insert_rows (DpsPostgresRepository  *self,
     return FALSE;
   for (guint i = 0; i < batch->rows->len; i++)
     {
-      const DpsBatchRow *row = &g_array_index (batch->rows, DpsBatchRow, i);
+      const DpsBatchRow *row = dps_batch_get_row (batch, i);
       const DpsTransaction *tx = &row->tx;
       const char *payload = tx->payload;
 
@@ -1522,7 +1522,7 @@ insert_rows (DpsPostgresRepository  *self,
    * batch's own sums are on their way. */
   if (!dps_batch_has_rollups (batch))
     for (guint i = 0; i < batch->rows->len; i++)
-      dps_rollup_accumulator_add (self->rollups, &g_array_index (batch->rows, DpsBatchRow, i).tx);
+      dps_rollup_accumulator_add (self->rollups, &dps_batch_get_row (batch, i)->tx);
 
   for (PGresult *next; (next = PQgetResult (self->conn)) != NULL; )
     {
@@ -1586,7 +1586,7 @@ insert_rows (DpsPostgresRepository  *self,
        * c rows, the first row when d = c - 1, none when d = c. */
       for (guint i = 0; i < batch->rows->len; i++)
         {
-          const DpsBatchRow *row = &g_array_index (batch->rows, DpsBatchRow, i);
+          const DpsBatchRow *row = dps_batch_get_row (batch, i);
           DuplicateCount *count = g_hash_table_lookup (duplicates, row->tx.id);
 
           if (count != NULL)
@@ -1607,7 +1607,7 @@ insert_rows (DpsPostgresRepository  *self,
   dps_rollup_accumulator_reset (self->rollups);
   for (guint i = 0; i < batch->rows->len; i++)
     {
-      const DpsBatchRow *row = &g_array_index (batch->rows, DpsBatchRow, i);
+      const DpsBatchRow *row = dps_batch_get_row (batch, i);
       DuplicateCount *count = g_hash_table_lookup (duplicates, row->tx.id);
 
       if (count != NULL)

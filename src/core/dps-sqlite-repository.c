@@ -807,7 +807,7 @@ insert_one (DpsSqliteRepository  *self,
             DpsBatchResult       *result,
             GError              **error)
 {
-  const DpsBatchRow *row = &g_array_index (batch->rows, DpsBatchRow, i);
+  const DpsBatchRow *row = dps_batch_get_row (batch, i);
   gboolean inserted = FALSE;
 
   if (!insert_transaction (self, insert, &row->tx, *next_id, now, &inserted, error))
@@ -853,7 +853,7 @@ insert_order (DpsSqliteRepository *self,
     {
       DpsKeyOrder *item = &g_array_index (self->key_order, DpsKeyOrder, i);
 
-      item->key = dps_uuid_to_key (g_array_index (batch->rows, DpsBatchRow, i).tx.id);
+      item->key = dps_uuid_to_key (dps_batch_get_row (batch, i)->tx.id);
       item->index = i;
     }
   if (batches_in_key_order (self))
@@ -915,7 +915,7 @@ insert_rows (DpsSqliteRepository  *self,
 
       for (guint k = 0; k < GROUP_ROWS; k++)
         {
-          const DpsTransaction *tx = &g_array_index (batch->rows, DpsBatchRow, order[i + k].index).tx;
+          const DpsTransaction *tx = &dps_batch_get_row (batch, order[i + k].index)->tx;
           int first = 1 + (int) k * TX_COLUMNS;
 
           bind_transaction (insert_group, first, tx, first_id + k, now);
@@ -984,7 +984,7 @@ insert_rows (DpsSqliteRepository  *self,
       for (guint k = 0; k < GROUP_ROWS; k++)
         {
           const StoredRow *s = &g_array_index (stored, StoredRow, i + k);
-          const DpsBatchRow *row = &g_array_index (batch->rows, DpsBatchRow, s->row);
+          const DpsBatchRow *row = dps_batch_get_row (batch, s->row);
 
           bind_payload (payload_group, 1 + (int) k * PAYLOAD_COLUMNS, row, s->id);
           if (sum)
@@ -1006,7 +1006,7 @@ insert_rows (DpsSqliteRepository  *self,
   for (; i < stored->len; i++)
     {
       const StoredRow *s = &g_array_index (stored, StoredRow, i);
-      const DpsBatchRow *row = &g_array_index (batch->rows, DpsBatchRow, s->row);
+      const DpsBatchRow *row = dps_batch_get_row (batch, s->row);
       int rc;
 
       bind_payload (payload, 1, row, s->id);

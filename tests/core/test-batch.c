@@ -62,7 +62,7 @@ assert_sums_exact (DpsBatch *batch)
 
   g_assert_nonnull (sums);
   for (guint i = 0; i < batch->rows->len; i++)
-    dps_rollup_accumulator_add (fresh, &g_array_index (batch->rows, DpsBatchRow, i).tx);
+    dps_rollup_accumulator_add (fresh, &dps_batch_get_row (batch, i)->tx);
   expected = describe (fresh);
   got = describe (sums);
   g_assert_cmpuint (got->len, ==, expected->len);
@@ -170,7 +170,7 @@ assert_texts (DpsBatch  *batch,
 {
   for (guint k = 0; k < n; k++)
     {
-      const DpsTransaction *got = &g_array_index (batch->rows, DpsBatchRow, i + k).tx;
+      const DpsTransaction *got = &dps_batch_get_row (batch, i + k)->tx;
       const DpsTransaction *want = rows->pdata[from + k];
 
       g_assert_cmpstr (got->merchant, ==, want->merchant);
@@ -195,8 +195,8 @@ test_shared_texts (void)
   assert_texts (batch, 0, rows, 0, 1000);
   for (guint k = 1; k < 1000; k++)
     {
-      const DpsTransaction *a = &g_array_index (batch->rows, DpsBatchRow, 0).tx;
-      const DpsTransaction *b = &g_array_index (batch->rows, DpsBatchRow, k).tx;
+      const DpsTransaction *a = &dps_batch_get_row (batch, 0)->tx;
+      const DpsTransaction *b = &dps_batch_get_row (batch, k)->tx;
 
       if (strcmp (a->category, b->category) == 0)
         {
@@ -222,6 +222,76 @@ test_shared_texts (void)
   assert_texts (batch, 0, rows, 2000, 1000);
 }
 
+/* Batches appended hand over their rows where they are: the rows keep
+ * their addresses and their order, and rows taken afterwards follow
+ * them, whatever the blocks' fill. */
+static void
+test_append_keeps_rows (void)
+{
+  static const struct {
+    guint first;          /* rows taken before appending */
+    guint appended[3];    /* rows of each batch appended */
+    guint after;          /* rows taken after */
+  } cases[] = {
+    { 0,    { 1000, 0, 0 },    5 },
+    { 1023, { 1, 1024, 1025 }, 2000 },
+    { 1024, { 0, 0, 0 },       1 },
+    { 5,    { 3000, 7, 0 },    0 },
+    { 0,    { 0, 0, 0 },       0 },
+  };
+  g_autoptr(GPtrArray) rows = dps_test_db_parsed_rows (3100, 4, 6);
+
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      g_autoptr(DpsBatch) batch = dps_batch_new ();
+      g_autoptr(GPtrArray) addresses = g_ptr_array_new ();
+      g_autoptr(GArray) from = g_array_new (FALSE, FALSE, sizeof (guint));
+      guint n = 0;
+
+      /* Row k of the batch is rows[from[k]]. */
+      take_rows (batch, rows, 0, cases[c].first);
+      for (guint k = 0; k < cases[c].first; k++)
+        g_array_append_val (from, k);
+      for (guint a = 0; a < G_N_ELEMENTS (cases[c].appended); a++)
+        {
+          DpsBatch *other = dps_batch_new ();
+
+          take_rows (other, rows, 0, cases[c].appended[a]);
+          for (guint k = 0; k < cases[c].appended[a]; k++)
+            {
+              g_ptr_array_add (addresses, (gpointer) dps_batch_get_row (other, k));
+              g_array_append_val (from, k);
+            }
+          dps_batch_append (batch, other);
+          g_assert_cmpuint (dps_batch_get_n_rows (other), ==, 0);
+          g_assert_true (dps_batch_is_empty (other));
+          dps_batch_free (other);
+        }
+      take_rows (batch, rows, 100, 100 + cases[c].after);
+      for (guint k = 0; k < cases[c].after; k++)
+        {
+          guint i = 100 + k;
+
+          g_array_append_val (from, i);
+        }
+
+      g_assert_cmpuint (dps_batch_get_n_rows (batch), ==, from->len);
+      for (guint k = 0; k < from->len; k++)
+        assert_texts (batch, k, rows, g_array_index (from, guint, k), 1);
+      for (guint k = 0; k < addresses->len; k++)
+        {
+          g_assert_true (dps_batch_get_row (batch, cases[c].first + k) == addresses->pdata[k]);
+          n++;
+        }
+      g_assert_cmpuint (n, ==, cases[c].appended[0] + cases[c].appended[1] + cases[c].appended[2]);
+
+      dps_batch_reset (batch);
+      g_assert_true (dps_batch_is_empty (batch));
+      take_rows (batch, rows, 7, 9);
+      assert_texts (batch, 0, rows, 7, 2);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -229,5 +299,6 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/dps/batch/sums-async", test_sums_async);
   g_test_add_func ("/dps/batch/shared-texts", test_shared_texts);
+  g_test_add_func ("/dps/batch/append-keeps-rows", test_append_keeps_rows);
   return g_test_run ();
 }

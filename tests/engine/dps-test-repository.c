@@ -117,7 +117,7 @@ count_batch (DpsTestRepository *self,
 {
   for (guint i = 0; i < batch->rows->len; i++)
     {
-      const DpsBatchRow *row = &g_array_index (batch->rows, DpsBatchRow, i);
+      const DpsBatchRow *row = dps_batch_get_row (batch, i);
 
       if (g_hash_table_contains (self->ids, row->tx.id))
         result->duplicates++;

@@ -2270,7 +2270,7 @@ test_page_size (Fixture       *f,
   g_assert_true (dps_repository_ensure_source (old.repo, d->source_key, &source_id, &error));
   g_assert_no_error (error);
   first = d->batches->pdata[0];
-  g_assert_cmpuint (source_id, ==, g_array_index (first->rows, DpsBatchRow, 0).position.source_id);
+  g_assert_cmpuint (source_id, ==, dps_batch_get_row (first, 0)->position.source_id);
   dataset_write (d, old.repo, 0, &total);
   g_assert_cmpuint (total.loaded, ==, d->stored->len);
   assert_kpis (old.repo, d, everything);
