@@ -42,6 +42,7 @@ typedef struct {
 typedef struct {
   DpsBatch   *pending;
   gint64      pending_since;   /* monotonic time of its first content; 0 = empty */
+  guint       pending_chunks;  /* in it, still counted in flight */
   guint64     next_seq;
   GHashTable *reorder;         /* seq → Parsed*, chunks that overtook others */
 
@@ -68,10 +69,12 @@ struct _DpsEngine
   GThreadPool      *rollup_pool;     /* sums batches for the rollups; threaded path only */
   gint              transforms_alive;/* atomic */
 
-  /* Chunks read and not yet in the sink's batch, wherever they are: in a
-   * queue, a transform thread, or the sink's reorder buffer. The source
-   * waits while there are max_in_flight of them, so that chunks passing
-   * a slow transform thread cannot pile up in the reorder buffer. */
+  /* Chunks read and not yet written, wherever they are: in a queue, a
+   * transform thread, the sink's reorder buffer or its pending batch.
+   * The source waits while there are max_in_flight of them, so that
+   * chunks passing a slow transform thread cannot pile up in the reorder
+   * buffer, and a larger write leaves less room behind it: the rows held
+   * are bounded alike whatever the write's size. */
   GMutex            flight_lock;
   GCond             flight_cond;
   guint             in_flight;       /* under flight_lock */
@@ -208,15 +211,22 @@ flight_acquire (DpsEngine *self)
 }
 
 static void
-flight_release (DpsEngine *self)
+flight_release_n (DpsEngine *self,
+                  guint      n)
 {
-  if (self->max_in_flight == 0)
+  if (self->max_in_flight == 0 || n == 0)
     return;
   g_mutex_lock (&self->flight_lock);
-  g_assert (self->in_flight > 0);
-  self->in_flight--;
+  g_assert (self->in_flight >= n);
+  self->in_flight -= n;
   g_cond_signal (&self->flight_cond);
   g_mutex_unlock (&self->flight_lock);
+}
+
+static void
+flight_release (DpsEngine *self)
+{
+  flight_release_n (self, 1);
 }
 
 static DpsChunk *
@@ -354,6 +364,7 @@ sink_init (Sink *sink)
 {
   sink->pending = dps_batch_new ();
   sink->pending_since = 0;
+  sink->pending_chunks = 0;
   sink->next_seq = 0;
   sink->reorder = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, parsed_free);
   sink->written = g_array_new (FALSE, TRUE, sizeof (Written));
@@ -468,6 +479,16 @@ sink_commit (DpsEngine *self,
   return ok;
 }
 
+/* The pending batch's chunks are written: room for the source to read
+ * as many. */
+static void
+sink_release_pending (DpsEngine *self,
+                      Sink      *sink)
+{
+  flight_release_n (self, sink->pending_chunks);
+  sink->pending_chunks = 0;
+}
+
 /* Whether batches are written in a transaction kept open for more. */
 static gboolean
 sink_keeps_open (DpsEngine *self)
@@ -489,7 +510,10 @@ sink_flush (DpsEngine *self,
   guint attempt = 0;
 
   if (dps_batch_is_empty (batch))
-    return commit_now ? sink_commit (self, sink) : TRUE;
+    {
+      sink_release_pending (self, sink);
+      return commit_now ? sink_commit (self, sink) : TRUE;
+    }
 
   g_mutex_lock (&self->lock);
   batch->run_id = self->run != NULL ? self->run->id : 0;
@@ -579,6 +603,7 @@ sink_flush (DpsEngine *self,
 
   dps_batch_reset (batch);
   sink->pending_since = 0;
+  sink_release_pending (self, sink);
   if (sink->written->len > 0 &&
       (commit_now || sink->written_lines >= self->options.commit_rows ||
        g_get_monotonic_time () - sink->written_since >= (gint64) self->options.commit_interval_ms * 1000))
@@ -627,7 +652,7 @@ sink_accept (DpsEngine *self,
       dps_batch_append (sink->pending, next->batch);
       g_hash_table_remove (sink->reorder, &sink->next_seq);
       sink->next_seq++;
-      flight_release (self);
+      sink->pending_chunks++;
 
       if (batch_is_full (self, sink) && !sink_flush (self, sink, FALSE))
         return FALSE;
@@ -854,10 +879,16 @@ run_threaded (DpsEngine *self)
                                        : self->options.batch_rows;
   guint parsed_capacity = self->options.queue_chunks +
                           (held + self->options.chunk_lines - 1) / self->options.chunk_lines;
+  guint batch_chunks = (self->options.batch_rows + self->options.chunk_lines - 1) / self->options.chunk_lines;
 
   g_atomic_int_set (&self->transforms_alive, (gint) n);
   self->in_flight = 0;
-  self->max_in_flight = self->options.queue_chunks + parsed_capacity + n;
+  /* Room for both queues full, a chunk in each parser and a batch being
+   * written. A write larger than a batch takes the rest from the parsed
+   * queue's room: the rows held do not grow with the size of a write,
+   * so a large database, whose writes are larger, needs no more memory
+   * than a small one. */
+  self->max_in_flight = self->options.queue_chunks + parsed_capacity + n + batch_chunks;
   flight_id = g_cancellable_connect (self->cancellable, G_CALLBACK (flight_cancelled_cb), self, NULL);
 
   g_mutex_lock (&self->lock);
@@ -992,8 +1023,8 @@ dps_engine_options_init (DpsEngineOptions *options)
   /* Written together, a backlog's keys go into SQLite's large key index
    * in one ordered pass. Threaded ten-million-row loads went from 117k-
    * 183k rows/s a batch at a time to 168k-197k rows/s at 80,000 rows, 207k at
-   * 100,000 and 209k-222k at 200,000; the rows held (in the write and in
-   * the queue refilling behind it) peaked at 74, 80 and 109 MB. */
+   * 100,000 and 209k-222k at 200,000. The parsed queue grows with it, to
+   * refill a write while it is made: peak RSS was 74, 80 and 109 MB. */
   options->backlog_rows = 80000;
   options->commit_interval_ms = 5000;
   options->max_retries = 10;

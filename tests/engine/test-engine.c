@@ -698,15 +698,17 @@ parsed_queue_capacity (const DpsEngineOptions *options)
   return options->queue_chunks + (options->batch_rows + options->chunk_lines - 1) / options->chunk_lines;
 }
 
-/* Lines read but not committed can be in the raw queue, in each
- * transform thread, in the parsed queue, in the source's hands and in
- * the batch being filled or written. */
+/* Lines read but not committed are in chunks that each hold one of the
+ * engine's places: the raw queue's, a transform thread's, the parsed
+ * queue's and a batch's worth for the batch being filled or written
+ * (these repositories commit each batch as they write it). */
 static gint64
 in_flight_bound (const DpsEngineOptions *options)
 {
+  guint batch_chunks = (options->batch_rows + options->chunk_lines - 1) / options->chunk_lines;
+
   return (gint64) (options->queue_chunks + parsed_queue_capacity (options) +
-                   options->transform_threads + 2) * options->chunk_lines +
-         options->batch_rows;
+                   options->transform_threads + batch_chunks) * options->chunk_lines;
 }
 
 typedef struct {
