@@ -798,6 +798,82 @@ test_backlog (void)
   g_assert_cmpint (writes_after_backlog (12000, 1000), <=, 1 + 1 + (BACKLOG_LINES - 1000 - 12000) / 1000);
 }
 
+/* While the sink waits for the lock with a backlog gathered into one
+ * write, the source reads no further than the engine's room: the write's
+ * own chunks count against it, so a larger write means less read ahead,
+ * not more memory. */
+static void
+test_backlog_room (void)
+{
+  Follow *f = follow_new ("live.jsonl", FALSE);
+  g_autofree char *db_path = g_build_filename (f->dir, "test.db", NULL);
+  DpsEngineOptions options;
+  DpsEngineMetrics m;
+  sqlite3 *lock = NULL;
+  gint64 committed, held = 0, max_held = 0, room;
+  gint64 last_read = -1, last_change = 0, deadline;
+  guint batch_chunks;
+  int fd = open_append (f->path);
+
+  test_engine_options (&options, 2);
+  options.batch_rows = 1000;
+  options.chunk_lines = 250;
+  options.queue_chunks = 4;
+  options.backlog_rows = 12000;
+  options.batch_interval_ms = 30;
+  batch_chunks = (options.batch_rows + options.chunk_lines - 1) / options.chunk_lines;
+
+  /* Writes gathered from the start, as in a large database. */
+  dps_sqlite_repository_set_key_order_rows (f->repository, 0);
+  write_records (f, fd, 1000, 0);
+  follow_start_with (f, &options);
+  wait_all_stored (f);
+  g_assert_true (test_wait_for (all_reported_cb, f, DEADLINE_SECONDS));
+
+  g_assert_cmpint (sqlite3_open (db_path, &lock), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (lock, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
+  dps_engine_get_metrics (f->engine, &m);
+  committed = m.rows_loaded + m.rows_rejected + m.rows_duplicate;
+  room = (gint64) (m.raw_queue_capacity + m.parsed_queue_capacity + options.transform_threads +
+                   batch_chunks) * options.chunk_lines;
+
+  /* More than the room: the source stops reading once it is taken, and
+   * nothing is committed while the lock is held. Sampled until the
+   * reading has stood still for a while. */
+  write_records (f, fd, BACKLOG_LINES, 0);
+  deadline = g_get_monotonic_time () + DEADLINE_SECONDS * G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < deadline)
+    {
+      gint64 now = g_get_monotonic_time ();
+
+      dps_engine_get_metrics (f->engine, &m);
+      held = m.rows_read - committed;
+      max_held = MAX (max_held, held);
+      if (m.rows_read != last_read)
+        {
+          last_read = m.rows_read;
+          last_change = now;
+        }
+      else if (held > 0 && now - last_change > 300 * 1000)
+        break;
+      g_usleep (2000);
+    }
+  g_test_message ("lines held while the sink waited: at most %" G_GINT64_FORMAT ", room %" G_GINT64_FORMAT,
+                  max_held, room);
+  g_assert_cmpint (max_held, <=, room);
+  /* The source was held back by the room, not short of lines. */
+  g_assert_cmpint (held, >, options.batch_rows);
+  g_assert_cmpint (m.rows_read, <, n_ids (f));
+
+  g_assert_cmpint (sqlite3_exec (lock, "ROLLBACK", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (lock);
+  wait_all_stored (f);
+  follow_stop (f);
+  g_assert_cmpint (close (fd), ==, 0);
+  assert_exactly_once (f);
+  follow_free (f);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -812,6 +888,7 @@ main (int   argc,
   g_test_add_func ("/dps/follow/folder", test_folder);
   g_test_add_func ("/dps/follow/folder-deleted-file", test_folder_deleted_file);
   g_test_add_func ("/dps/follow/backlog", test_backlog);
+  g_test_add_func ("/dps/follow/backlog-room", test_backlog_room);
 
   return g_test_run ();
 }
