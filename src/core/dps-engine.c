@@ -612,7 +612,8 @@ sink_flush (DpsEngine *self,
 }
 
 /* Whether the pending batch is to be written now. While a backlog waits
- * in the parsed queue, full batches are written together, up to
+ * (in the parsed queue, or in the reorder buffer behind a chunk a slower
+ * parser just gave), full batches are written together, up to
  * backlog_rows, once the repository says larger writes pay: SQLite's,
  * once its key index outgrew the page cache, inserts a write's keys in
  * one ordered pass over the index, where each batch alone made a pass of
@@ -628,7 +629,8 @@ batch_is_full (DpsEngine *self,
     return FALSE;
   return lines >= self->options.backlog_rows ||
          self->parsed_queue == NULL ||
-         dps_bounded_queue_get_length (self->parsed_queue) == 0 ||
+         (dps_bounded_queue_get_length (self->parsed_queue) == 0 &&
+          !g_hash_table_contains (sink->reorder, &sink->next_seq)) ||
          !sink_keeps_open (self) ||
          !dps_repository_prefers_large_writes (self->repository);
 }
