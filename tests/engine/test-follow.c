@@ -750,6 +750,39 @@ wait_reading_stops (Follow *f,
   return max_held;
 }
 
+/* Follows @f with the backlog tests' options (@backlog_rows written at
+ * once where SQLite prefers large writes, which it does once
+ * @key_order_rows rows are stored), until 1,000 rows are stored and
+ * reported; then holds the database's write lock from a connection of
+ * its own, which it returns. */
+static sqlite3 *
+follow_then_lock (Follow           *f,
+                  int               fd,
+                  DpsEngineOptions *options,
+                  guint             backlog_rows,
+                  gint64            key_order_rows)
+{
+  g_autofree char *db_path = g_build_filename (f->dir, "test.db", NULL);
+  sqlite3 *lock = NULL;
+
+  test_engine_options (options, 2);
+  options->batch_rows = 1000;
+  options->chunk_lines = 250;
+  options->queue_chunks = 4;
+  options->backlog_rows = backlog_rows;
+  options->batch_interval_ms = 30;
+
+  dps_sqlite_repository_set_key_order_rows (f->repository, key_order_rows);
+  write_records (f, fd, 1000, 0);
+  follow_start_with (f, options);
+  wait_all_stored (f);
+  g_assert_true (test_wait_for (all_reported_cb, f, DEADLINE_SECONDS));
+
+  g_assert_cmpint (sqlite3_open (db_path, &lock), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (lock, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
+  return lock;
+}
+
 /* Follows a file while another connection holds the database's write
  * lock, so that parsed rows pile up behind the sink; returns how many
  * writes stored the 30,000 lines once the lock was let go. The engine
@@ -764,28 +797,12 @@ writes_after_backlog (guint  backlog_rows,
                       gint64 key_order_rows)
 {
   Follow *f = follow_new ("live.jsonl", FALSE);
-  g_autofree char *db_path = g_build_filename (f->dir, "test.db", NULL);
   DpsEngineOptions options;
   DpsEngineMetrics m;
-  sqlite3 *lock = NULL;
   gint64 before, committed, held;
   int fd = open_append (f->path);
+  sqlite3 *lock = follow_then_lock (f, fd, &options, backlog_rows, key_order_rows);
 
-  test_engine_options (&options, 2);
-  options.batch_rows = 1000;
-  options.chunk_lines = 250;
-  options.queue_chunks = 4;
-  options.backlog_rows = backlog_rows;
-  options.batch_interval_ms = 30;
-
-  dps_sqlite_repository_set_key_order_rows (f->repository, key_order_rows);
-  write_records (f, fd, 1000, 0);
-  follow_start_with (f, &options);
-  wait_all_stored (f);
-  g_assert_true (test_wait_for (all_reported_cb, f, DEADLINE_SECONDS));
-
-  g_assert_cmpint (sqlite3_open (db_path, &lock), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (lock, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
   dps_engine_get_metrics (f->engine, &m);
   before = m.batches;
   committed = m.rows_loaded + m.rows_rejected + m.rows_duplicate;
@@ -833,31 +850,15 @@ static void
 test_backlog_room (void)
 {
   Follow *f = follow_new ("live.jsonl", FALSE);
-  g_autofree char *db_path = g_build_filename (f->dir, "test.db", NULL);
   DpsEngineOptions options;
   DpsEngineMetrics m;
-  sqlite3 *lock = NULL;
   gint64 committed, held, max_held, room;
   guint batch_chunks;
   int fd = open_append (f->path);
-
-  test_engine_options (&options, 2);
-  options.batch_rows = 1000;
-  options.chunk_lines = 250;
-  options.queue_chunks = 4;
-  options.backlog_rows = 12000;
-  options.batch_interval_ms = 30;
-  batch_chunks = (options.batch_rows + options.chunk_lines - 1) / options.chunk_lines;
-
   /* Writes gathered from the start, as in a large database. */
-  dps_sqlite_repository_set_key_order_rows (f->repository, 0);
-  write_records (f, fd, 1000, 0);
-  follow_start_with (f, &options);
-  wait_all_stored (f);
-  g_assert_true (test_wait_for (all_reported_cb, f, DEADLINE_SECONDS));
+  sqlite3 *lock = follow_then_lock (f, fd, &options, 12000, 0);
 
-  g_assert_cmpint (sqlite3_open (db_path, &lock), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (lock, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
+  batch_chunks = (options.batch_rows + options.chunk_lines - 1) / options.chunk_lines;
   dps_engine_get_metrics (f->engine, &m);
   committed = m.rows_loaded + m.rows_rejected + m.rows_duplicate;
   room = (gint64) (m.raw_queue_capacity + m.parsed_queue_capacity + options.transform_threads +
