@@ -865,6 +865,14 @@ run_inline (DpsEngine *self)
   sink_clear (&sink);
 }
 
+/* The chunks that @rows lines fill. */
+static guint
+chunks_for (const DpsEngine *self,
+            guint            rows)
+{
+  return (rows + self->options.chunk_lines - 1) / self->options.chunk_lines;
+}
+
 static void
 run_threaded (DpsEngine *self)
 {
@@ -879,9 +887,7 @@ run_threaded (DpsEngine *self)
    * much: what piles up while the sink writes is its next write. */
   guint held = sink_keeps_open (self) ? MAX (self->options.batch_rows, self->options.backlog_rows)
                                        : self->options.batch_rows;
-  guint parsed_capacity = self->options.queue_chunks +
-                          (held + self->options.chunk_lines - 1) / self->options.chunk_lines;
-  guint batch_chunks = (self->options.batch_rows + self->options.chunk_lines - 1) / self->options.chunk_lines;
+  guint parsed_capacity = self->options.queue_chunks + chunks_for (self, held);
 
   g_atomic_int_set (&self->transforms_alive, (gint) n);
   self->in_flight = 0;
@@ -890,7 +896,8 @@ run_threaded (DpsEngine *self)
    * queue's room: the rows held do not grow with the size of a write,
    * so a large database, whose writes are larger, needs no more memory
    * than a small one. */
-  self->max_in_flight = self->options.queue_chunks + parsed_capacity + n + batch_chunks;
+  self->max_in_flight = self->options.queue_chunks + parsed_capacity + n +
+                        chunks_for (self, self->options.batch_rows);
   flight_id = g_cancellable_connect (self->cancellable, G_CALLBACK (flight_cancelled_cb), self, NULL);
 
   g_mutex_lock (&self->lock);

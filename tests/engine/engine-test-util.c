@@ -350,3 +350,16 @@ test_engine_options (DpsEngineOptions *options,
   options->queue_chunks = 4;
   options->max_line_length = TEST_MAX_LINE_LENGTH;
 }
+
+guint
+test_chunks_for (const DpsEngineOptions *options,
+                 guint                   rows)
+{
+  return (rows + options->chunk_lines - 1) / options->chunk_lines;
+}
+
+gint64
+test_committed_lines (const DpsEngineMetrics *metrics)
+{
+  return metrics->rows_loaded + metrics->rows_rejected + metrics->rows_duplicate;
+}

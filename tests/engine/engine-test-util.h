@@ -87,5 +87,10 @@ gboolean         test_wait_for             (TestCondition               conditio
 /* Options for fast test runs: small batches and chunks. */
 void             test_engine_options       (DpsEngineOptions           *options,
                                             guint                       transform_threads);
+/* The chunks that @rows lines fill, as the engine counts its room. */
+guint            test_chunks_for           (const DpsEngineOptions     *options,
+                                            guint                       rows);
+/* Lines the engine reported committed: loaded, rejected or duplicates. */
+gint64           test_committed_lines      (const DpsEngineMetrics     *metrics);
 
 G_END_DECLS

@@ -69,12 +69,6 @@ file_size (const char *path)
   return st.st_size;
 }
 
-static gint64
-committed_lines (const DpsEngineMetrics *m)
-{
-  return m->rows_loaded + m->rows_rejected + m->rows_duplicate;
-}
-
 static void
 assert_metrics_are_manifest (const DpsEngineMetrics     *m,
                              const DpsGeneratorManifest *manifest)
@@ -695,7 +689,7 @@ test_fatal_error (void)
 static guint
 parsed_queue_capacity (const DpsEngineOptions *options)
 {
-  return options->queue_chunks + (options->batch_rows + options->chunk_lines - 1) / options->chunk_lines;
+  return options->queue_chunks + test_chunks_for (options, options->batch_rows);
 }
 
 /* Lines read but not committed are in chunks that each hold one of the
@@ -705,10 +699,9 @@ parsed_queue_capacity (const DpsEngineOptions *options)
 static gint64
 in_flight_bound (const DpsEngineOptions *options)
 {
-  guint batch_chunks = (options->batch_rows + options->chunk_lines - 1) / options->chunk_lines;
-
   return (gint64) (options->queue_chunks + parsed_queue_capacity (options) +
-                   options->transform_threads + batch_chunks) * options->chunk_lines;
+                   options->transform_threads + test_chunks_for (options, options->batch_rows)) *
+         options->chunk_lines;
 }
 
 typedef struct {
@@ -729,8 +722,8 @@ sample_until_done (DpsEngine *engine,
       DpsEngineMetrics m;
 
       dps_engine_get_metrics (engine, &m);
-      g_assert_cmpint (m.rows_read, >=, committed_lines (&m));
-      pressure->max_in_flight = MAX (pressure->max_in_flight, m.rows_read - committed_lines (&m));
+      g_assert_cmpint (m.rows_read, >=, test_committed_lines (&m));
+      pressure->max_in_flight = MAX (pressure->max_in_flight, m.rows_read - test_committed_lines (&m));
       pressure->max_raw_queue = MAX (pressure->max_raw_queue, m.raw_queue_length);
       pressure->max_parsed_queue = MAX (pressure->max_parsed_queue, m.parsed_queue_length);
       g_assert_cmpuint (m.raw_queue_length, <=, m.raw_queue_capacity);
@@ -819,7 +812,7 @@ test_backpressure_million (void)
 
   dps_engine_get_metrics (engine, &m);
   g_assert_cmpint (m.rows_read, ==, 1000000);
-  g_assert_cmpint (committed_lines (&m), ==, 1000000);
+  g_assert_cmpint (test_committed_lines (&m), ==, 1000000);
   g_assert_cmpint (m.rows_rejected, >, 0);
   g_test_message ("%u samples: at most %" G_GINT64_FORMAT " lines in flight (bound %" G_GINT64_FORMAT
                   "), queues up to %u and %u", pressure.samples, pressure.max_in_flight,

@@ -174,7 +174,7 @@ follow_stop (Follow *f)
   g_assert_no_error (error);
   dps_engine_get_metrics (f->engine, &m);
   g_assert_cmpint (m.state, ==, DPS_ENGINE_STATE_FINISHED);
-  g_assert_cmpint (m.rows_read, ==, m.rows_loaded + m.rows_rejected + m.rows_duplicate);
+  g_assert_cmpint (m.rows_read, ==, test_committed_lines (&m));
   f->run_rejected += m.rows_rejected;
   f->run_duplicates += m.rows_duplicate;
   f->run = NULL;
@@ -805,7 +805,7 @@ writes_after_backlog (guint  backlog_rows,
 
   dps_engine_get_metrics (f->engine, &m);
   before = m.batches;
-  committed = m.rows_loaded + m.rows_rejected + m.rows_duplicate;
+  committed = test_committed_lines (&m);
 
   write_records (f, fd, BACKLOG_LINES, 0);
   /* The sink waits for the lock; the parsers fill what it writes next:
@@ -853,16 +853,14 @@ test_backlog_room (void)
   DpsEngineOptions options;
   DpsEngineMetrics m;
   gint64 committed, held, max_held, room;
-  guint batch_chunks;
   int fd = open_append (f->path);
   /* Writes gathered from the start, as in a large database. */
   sqlite3 *lock = follow_then_lock (f, fd, &options, 12000, 0);
 
-  batch_chunks = (options.batch_rows + options.chunk_lines - 1) / options.chunk_lines;
   dps_engine_get_metrics (f->engine, &m);
-  committed = m.rows_loaded + m.rows_rejected + m.rows_duplicate;
+  committed = test_committed_lines (&m);
   room = (gint64) (m.raw_queue_capacity + m.parsed_queue_capacity + options.transform_threads +
-                   batch_chunks) * options.chunk_lines;
+                   test_chunks_for (&options, options.batch_rows)) * options.chunk_lines;
 
   /* More than the room: the source stops reading once it is taken, and
    * nothing is committed while the lock is held. Sampled until the
