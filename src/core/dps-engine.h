@@ -37,7 +37,7 @@ typedef struct {
   gboolean stop_when_idle;      /* end the run when the source has nothing more right now */
 } DpsEngineOptions;
 
-/* 50,000 rows / 1 s batches, written together up to 80,000 rows (where
+/* 50,000 rows / 1 s batches, written together up to 150,000 rows (where
  * that pays) and committed together up to 1,000,000 rows / 5 s while the
  * sink has a backlog, a transform thread per processor but one (the
  * sink's), and at least one. */

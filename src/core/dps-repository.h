@@ -150,7 +150,9 @@ gboolean         dps_repository_write_batch_open  (DpsRepository           *self
 /* Whether writing several batches at once (into the open transaction)
  * now costs less per row than a batch at a time: SQLite's does once its
  * key index outgrew the page cache, as a write then sweeps the index
- * once, in key order, however many rows it holds. */
+ * once, in key order, however many rows it holds; from the commit after
+ * the first such write, which returns most of its page cache for the
+ * larger writes to use. */
 gboolean         dps_repository_prefers_large_writes (DpsRepository        *self);
 /* Commits the open transaction, if any. */
 gboolean         dps_repository_commit_open       (DpsRepository           *self,

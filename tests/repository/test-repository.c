@@ -2115,6 +2115,58 @@ test_insert_order (Fixture       *f,
   sqlite3_close (handle);
 }
 
+/* SQLite prefers large writes from the commit after its first write in
+ * key order, when the page cache it then gave up is returned; a new
+ * connection starts over with a full cache. */
+static void
+test_large_writes (Fixture       *f,
+                   gconstpointer  data)
+{
+  enum { WRITE, COMMIT, REOPEN };
+  static const struct {
+    int      action;
+    gboolean prefers;   /* after it */
+  } steps[] = {
+    { WRITE,  FALSE },  /* 0 rows stored before it: arrival order */
+    { WRITE,  FALSE },  /* 500 before it: key order, not committed yet */
+    { COMMIT, TRUE  },
+    { WRITE,  TRUE  },
+    { COMMIT, TRUE  },
+    { REOPEN, FALSE },
+    { WRITE,  FALSE },
+    { COMMIT, TRUE  },
+  };
+  g_autoptr(Dataset) d = dataset_generate (f->db.repo, 31, 2000, 0.0, 500);
+  g_autoptr(GError) error = NULL;
+  guint next = 0;
+
+  g_assert_cmpuint (d->batches->len, ==, 4);
+  dps_sqlite_repository_set_key_order_rows (f->db.repo, 500);
+  g_assert_false (dps_repository_prefers_large_writes (f->db.repo));
+  for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
+    {
+      switch (steps[i].action)
+        {
+        case WRITE:
+          g_assert_true (dps_repository_write_batch_open (f->db.repo, d->batches->pdata[next++], NULL, NULL,
+                                                          &error));
+          break;
+        case COMMIT:
+          g_assert_true (dps_repository_commit_open (f->db.repo, &error));
+          break;
+        case REOPEN:
+          g_clear_object (&f->db.repo);
+          f->db.repo = db_open (&f->db);
+          dps_sqlite_repository_set_key_order_rows (f->db.repo, 500);
+          break;
+        default:
+          g_assert_not_reached ();
+        }
+      g_assert_no_error (error);
+      g_assert_cmpint (dps_repository_prefers_large_writes (f->db.repo), ==, steps[i].prefers);
+    }
+}
+
 /* Batches written into an open transaction are stored, with their
  * checkpoints, only once it commits; a repository closed before that
  * (as by a crash) keeps none of them. */
@@ -2755,6 +2807,7 @@ main (int   argc,
     {
       ADD ("raw-view-generated", test_raw_view_generated);
       ADD ("insert-order", test_insert_order);
+      ADD ("large-writes", test_large_writes);
       ADD ("page-size", test_page_size);
       g_test_add_func ("/dps/repository/sqlite/open-together", test_open_together);
     }
