@@ -897,6 +897,24 @@ chunks_for (const DpsEngine *self,
   return (rows + self->options.chunk_lines - 1) / self->options.chunk_lines;
 }
 
+/* The parsed queue's room for @rows parsed ahead. */
+static guint
+parsed_room (const DpsEngine *self,
+             guint            rows)
+{
+  return self->options.queue_chunks + chunks_for (self, rows);
+}
+
+/* Chunks in flight with @parsed of them in the parsed queue: both queues
+ * full, a chunk in each parser and a batch being written. */
+static guint
+flight_room (const DpsEngine *self,
+             guint            parsed)
+{
+  return self->options.queue_chunks + parsed + self->options.transform_threads +
+         chunks_for (self, self->options.batch_rows);
+}
+
 static void
 run_threaded (DpsEngine *self)
 {
@@ -911,7 +929,7 @@ run_threaded (DpsEngine *self)
    * much: what piles up while the sink writes is its next write. */
   guint held = sink_keeps_open (self) ? MAX (self->options.batch_rows, self->options.backlog_rows)
                                        : self->options.batch_rows;
-  guint parsed_capacity = self->options.queue_chunks + chunks_for (self, held);
+  guint parsed_capacity = parsed_room (self, held);
 
   g_atomic_int_set (&self->transforms_alive, (gint) n);
   self->in_flight = 0;
@@ -920,11 +938,8 @@ run_threaded (DpsEngine *self)
    * queue's room: the rows held do not grow with the size of a write.
    * Until larger writes pay, the parsed queue has room for one batch
    * (see flight_widen()). */
-  self->max_in_flight_large = self->options.queue_chunks + parsed_capacity + n +
-                              chunks_for (self, self->options.batch_rows);
-  self->max_in_flight = self->options.queue_chunks +
-                        self->options.queue_chunks + chunks_for (self, self->options.batch_rows) + n +
-                        chunks_for (self, self->options.batch_rows);
+  self->max_in_flight_large = flight_room (self, parsed_capacity);
+  self->max_in_flight = flight_room (self, parsed_room (self, self->options.batch_rows));
   if (self->max_in_flight >= self->max_in_flight_large)
     self->max_in_flight_large = 0;
   flight_id = g_cancellable_connect (self->cancellable, G_CALLBACK (flight_cancelled_cb), self, NULL);

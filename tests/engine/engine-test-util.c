@@ -358,6 +358,26 @@ test_chunks_for (const DpsEngineOptions *options,
   return (rows + options->chunk_lines - 1) / options->chunk_lines;
 }
 
+/* The parsed queue holds a batch's worth of chunks beyond queue_chunks,
+ * so that parsers fill the next batch while the sink writes one. */
+guint
+test_parsed_queue_capacity (const DpsEngineOptions *options)
+{
+  return options->queue_chunks + test_chunks_for (options, options->batch_rows);
+}
+
+/* Lines read but not committed are in chunks that each hold one of the
+ * engine's places: the raw queue's, a transform thread's, the parsed
+ * queue's and a batch's worth for the batch being filled or written
+ * (until larger writes pay, or where each batch commits alone). */
+gint64
+test_in_flight_bound (const DpsEngineOptions *options)
+{
+  return (gint64) (options->queue_chunks + test_parsed_queue_capacity (options) +
+                   options->transform_threads + test_chunks_for (options, options->batch_rows)) *
+         options->chunk_lines;
+}
+
 gint64
 test_committed_lines (const DpsEngineMetrics *metrics)
 {

@@ -90,6 +90,10 @@ void             test_engine_options       (DpsEngineOptions           *options,
 /* The chunks that @rows lines fill, as the engine counts its room. */
 guint            test_chunks_for           (const DpsEngineOptions     *options,
                                             guint                       rows);
+/* The parsed queue's capacity, and the lines read but not committed at
+ * most, where no backlog is written together. */
+guint            test_parsed_queue_capacity(const DpsEngineOptions     *options);
+gint64           test_in_flight_bound      (const DpsEngineOptions     *options);
 /* Lines the engine reported committed: loaded, rejected or duplicates. */
 gint64           test_committed_lines      (const DpsEngineMetrics     *metrics);
 

@@ -684,25 +684,6 @@ test_fatal_error (void)
 /* ---------------------------------------------------------------------- */
 /* back-pressure                                                          */
 
-/* The parsed queue holds a batch's worth of chunks beyond queue_chunks,
- * so that parsers fill the next batch while the sink writes one. */
-static guint
-parsed_queue_capacity (const DpsEngineOptions *options)
-{
-  return options->queue_chunks + test_chunks_for (options, options->batch_rows);
-}
-
-/* Lines read but not committed are in chunks that each hold one of the
- * engine's places: the raw queue's, a transform thread's, the parsed
- * queue's and a batch's worth for the batch being filled or written
- * (these repositories commit each batch as they write it). */
-static gint64
-in_flight_bound (const DpsEngineOptions *options)
-{
-  return (gint64) (options->queue_chunks + parsed_queue_capacity (options) +
-                   options->transform_threads + test_chunks_for (options, options->batch_rows)) *
-         options->chunk_lines;
-}
 
 typedef struct {
   gint64 max_in_flight;
@@ -768,10 +749,10 @@ test_backpressure_file (void)
   assert_metrics_are_manifest (&m, &manifest);
   g_test_message ("%u samples: at most %" G_GINT64_FORMAT " lines in flight (bound %" G_GINT64_FORMAT
                   "), queues up to %u and %u", pressure.samples, pressure.max_in_flight,
-                  in_flight_bound (&options), pressure.max_raw_queue, pressure.max_parsed_queue);
-  g_assert_cmpint (pressure.max_in_flight, <=, in_flight_bound (&options));
+                  test_in_flight_bound (&options), pressure.max_raw_queue, pressure.max_parsed_queue);
+  g_assert_cmpint (pressure.max_in_flight, <=, test_in_flight_bound (&options));
   /* The reader was held back: the queues filled up. */
-  g_assert_cmpuint (pressure.max_parsed_queue, ==, parsed_queue_capacity (&options));
+  g_assert_cmpuint (pressure.max_parsed_queue, ==, test_parsed_queue_capacity (&options));
 
   g_clear_object (&engine);
   g_clear_object (&slow);
@@ -816,8 +797,8 @@ test_backpressure_million (void)
   g_assert_cmpint (m.rows_rejected, >, 0);
   g_test_message ("%u samples: at most %" G_GINT64_FORMAT " lines in flight (bound %" G_GINT64_FORMAT
                   "), queues up to %u and %u", pressure.samples, pressure.max_in_flight,
-                  in_flight_bound (&options), pressure.max_raw_queue, pressure.max_parsed_queue);
-  g_assert_cmpint (pressure.max_in_flight, <=, in_flight_bound (&options));
+                  test_in_flight_bound (&options), pressure.max_raw_queue, pressure.max_parsed_queue);
+  g_assert_cmpint (pressure.max_in_flight, <=, test_in_flight_bound (&options));
 
   g_clear_object (&engine);
   g_clear_object (&slow);

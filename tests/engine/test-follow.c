@@ -821,9 +821,7 @@ writes_after_backlog (guint  backlog_rows,
     /* Larger writes do not pay yet: no room for a backlog, only for the
      * queues, the parsers' chunks, the batch being written and one
      * parsed behind it. */
-    g_assert_cmpint (held, <=, (gint64) (2 * options.queue_chunks + options.transform_threads +
-                                         2 * test_chunks_for (&options, options.batch_rows)) *
-                               options.chunk_lines);
+    g_assert_cmpint (held, <=, test_in_flight_bound (&options));
   g_assert_cmpint (m.rows_read, <, n_ids (f));
   g_assert_cmpint (sqlite3_exec (lock, "ROLLBACK", NULL, NULL, NULL), ==, SQLITE_OK);
   sqlite3_close (lock);
